@@ -1,0 +1,41 @@
+# Two commands matter: `make book` builds the website, `make test` runs every test.
+# Both create .venv and install the pinned requirements first if needed.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+MATHJAX := _vendor/mathjax/tex-chtml.js
+PIP_QUIET := --quiet --disable-pip-version-check
+
+.PHONY: book test env release check clean
+
+env: $(STAMP) $(MATHJAX)
+
+$(STAMP): requirements.txt pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install $(PIP_QUIET) -r requirements.txt 2>&1 | grep -v "^WARNING: Location" || true
+	$(PY) -m pip install $(PIP_QUIET) --no-deps -e . 2>&1 | grep -v "^WARNING: Location" || true
+	$(PY) -c "import torch, nbgrader, jupyter_book, sklearn, grader, data"
+	touch $@
+
+# MathJax is served from the site itself (no CDN): copy the pinned npm package's CHTML build.
+$(MATHJAX): package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+	rm -rf _vendor/mathjax && mkdir -p _vendor/mathjax/output
+	cp node_modules/mathjax/es5/tex-chtml.js _vendor/mathjax/
+	cp -r node_modules/mathjax/es5/output/chtml _vendor/mathjax/output/
+
+book: env
+	$(VENV)/bin/jupyter-book build . --warningiserror --nitpick --keep-going
+
+test: env
+	$(PY) -m pytest tests
+
+release: env
+	$(PY) -m grader release
+
+check: env
+	$(PY) -m grader check
+
+clean:
+	rm -rf _build _vendor grades

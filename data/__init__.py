@@ -1,0 +1,9 @@
+"""Datasets that ship inside installed packages: nothing here touches the network.
+
+Every split is seeded, so the same seed gives the same train/test partition on every machine.
+See ``data/README.md`` for each dataset's source, size, split and licence.
+"""
+
+from data.digits import DigitsSplit, load_digits
+
+__all__ = ["DigitsSplit", "load_digits"]

@@ -1,0 +1,71 @@
+"""Command line: ``python -m grader {release,autograde,check}``."""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+from pathlib import Path
+
+from grader.labs import all_labs, find_lab
+
+
+def _labs(spec: str | None):
+    return [find_lab(spec)] if spec else all_labs()
+
+
+def cmd_release(args: argparse.Namespace) -> int:
+    from grader.release import release
+
+    for lab in _labs(args.lab):
+        out = release(lab)
+        print(f"released {lab.lab_id} -> {out}")
+    return 0
+
+
+def cmd_autograde(args: argparse.Namespace) -> int:
+    from grader.autograde import autograde
+
+    lab = find_lab(args.lab)
+    out = Path(args.out or f"grades/{lab.lab_id}")
+    rows = autograde(Path(args.submissions), lab, out, cell_timeout=args.cell_timeout)
+    graded = sum(row.status == "graded" for row in rows)
+    print(f"{len(rows)} submission(s), {graded} graded; table: {out / 'grades.csv'}; feedback: {out / 'feedback'}")
+    for row in rows:
+        if row.status != "graded":
+            print(f"  {row.student}: {row.status}: {row.reason}")
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from grader.check import check_lab, report
+
+    failed = 0
+    for lab in _labs(args.lab):
+        with tempfile.TemporaryDirectory(prefix=f"check-{lab.number}-") as tmp:
+            result = check_lab(lab, Path(tmp))
+        print(report(result), flush=True)
+        failed += bool(result.failures)
+    return 1 if failed else 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m grader", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("release", help="generate labs/ from solutions/ with nbgrader")
+    p.add_argument("--lab", help="one lab (e.g. 01); default: all")
+    p.set_defaults(func=cmd_release)
+
+    p = sub.add_parser("autograde", help="grade a folder of submissions")
+    p.add_argument("submissions", help="folder with one sub-folder per student")
+    p.add_argument("--lab", required=True, help="lab number or id, e.g. 01")
+    p.add_argument("--out", help="output folder (default: grades/<lab>)")
+    p.add_argument("--cell-timeout", type=int, default=300, help="seconds per cell (default 300)")
+    p.set_defaults(func=cmd_autograde)
+
+    p = sub.add_parser("check", help="prove each lab's tests: full marks, zero, and mutants lose points")
+    p.add_argument("--lab", help="one lab (e.g. 01); default: all")
+    p.set_defaults(func=cmd_check)
+
+    args = parser.parse_args(argv)
+    return args.func(args)

@@ -1,0 +1,66 @@
+"""A throw-away nbgrader course directory for one lab, and the nbgrader API that drives it.
+
+nbgrader expects ``<root>/source/<lab>/``, ``<root>/submitted/<student>/<lab>/`` and so on. The
+course keeps its notebooks elsewhere (``solutions/``, ``labs/``), so every command stages a course
+root, copies the lab's solution in as the nbgrader "source", and lets nbgrader do the rest.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from pathlib import Path
+
+from nbgrader.apps import NbGraderAPI
+from nbgrader.coursedir import CourseDirectory
+from nbgrader.preprocessors import ClearSolutions
+from nbgrader.converters import GenerateAssignment, GenerateFeedback
+from traitlets.config import Config
+
+from grader.labs import Lab
+from grader.preprocessors import ClearSolutionsNamingTask, HideHiddenTests
+
+COURSE_ID = "dl-course"
+
+# nbgrader runs the `alembic` executable and Jupyter kernels by name: make sure the ones next to
+# this interpreter (the course's virtual environment) come first, also when it is not activated.
+_BIN = str(Path(sys.executable).parent)
+if _BIN not in os.environ.get("PATH", "").split(os.pathsep):
+    os.environ["PATH"] = _BIN + os.pathsep + os.environ.get("PATH", "")
+
+
+def nbgrader_config(root: Path, db_url: str | None = None, cell_timeout: int = 300) -> Config:
+    """nbgrader settings shared by release, autograde and feedback."""
+    c = Config()
+    c.CourseDirectory.root = str(root)
+    c.CourseDirectory.course_id = COURSE_ID
+    c.CourseDirectory.db_url = db_url or f"sqlite:///{root / 'gradebook.db'}"
+    c.GenerateAssignment.preprocessors = [
+        ClearSolutionsNamingTask if p is ClearSolutions else p
+        for p in GenerateAssignment.class_traits()["preprocessors"].default()
+    ]
+    feedback = list(GenerateFeedback.class_traits()["preprocessors"].default())
+    c.GenerateFeedback.preprocessors = [HideHiddenTests, *feedback]
+    c.Execute.timeout = cell_timeout
+    c.Execute.interrupt_on_timeout = True
+    c.Execute.kernel_name = "python3"
+    return c
+
+
+def stage_course(lab: Lab, root: Path, db_url: str | None = None, cell_timeout: int = 300) -> NbGraderAPI:
+    """Copy ``lab``'s solution into ``root/source/`` and return an nbgrader API for ``root``.
+
+    The assignment is generated once, which records every graded cell (hidden tests included)
+    in the gradebook; autograde later restores test cells from there.
+    """
+    source = root / "source" / lab.lab_id
+    if source.exists():
+        shutil.rmtree(source)
+    shutil.copytree(lab.source_dir, source, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    config = nbgrader_config(root, db_url, cell_timeout)
+    api = NbGraderAPI(coursedir=CourseDirectory(config=config), config=config)
+    result = api.generate_assignment(lab.lab_id, force=True, create=True)
+    if not result["success"]:
+        raise RuntimeError(f"nbgrader could not generate {lab.lab_id}:\n{result.get('error', '')}\n{result.get('log', '')}")
+    return api
