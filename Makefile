@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 MATHJAX := _vendor/mathjax/tex-chtml.js
 PIP_QUIET := --quiet --disable-pip-version-check
 
-.PHONY: book test env release check clean
+.PHONY: book test env browser release check clean
 
 env: $(STAMP) $(MATHJAX)
 
@@ -28,7 +28,13 @@ $(MATHJAX): package.json package-lock.json
 book: env
 	$(VENV)/bin/jupyter-book build . --warningiserror --nitpick --keep-going
 
-test: env
+# The website test renders pages in headless Chromium (Debian's package; root and apt-get needed).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && \
+	  { apt-get install -y -q chromium >/dev/null 2>&1 || { apt-get update -q >/dev/null && apt-get install -y -q chromium >/dev/null; }; }; } || \
+	  echo "note: chromium is not installed; the browser test will be skipped"
+
+test: env browser
 	$(PY) -m pytest tests
 
 release: env

@@ -29,7 +29,7 @@ def load_digits(seed: int = 0, test_fraction: float = 0.2, flatten: bool = True)
 
     Args:
         seed: seeds the shuffle; the same seed gives the same split everywhere.
-        test_fraction: share of each class held out for testing (0.2 gives 360 test images).
+        test_fraction: share of each class held out for testing (0.2 gives 359 test images).
         flatten: ``True`` gives rows of 64 features, ``False`` images of shape (8, 8).
 
     Pixel values are divided by 16, so every feature lies in [0, 1].

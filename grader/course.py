@@ -10,7 +10,10 @@ from __future__ import annotations
 import os
 import shutil
 import sys
+import warnings
 from pathlib import Path
+
+from sqlalchemy.exc import SAWarning
 
 from nbgrader.apps import NbGraderAPI
 from nbgrader.coursedir import CourseDirectory
@@ -22,6 +25,9 @@ from grader.labs import Lab
 from grader.preprocessors import ClearSolutionsNamingTask, HideHiddenTests
 
 COURSE_ID = "dl-course"
+
+# nbgrader 0.9.6 triggers SQLAlchemy autoflush warnings on every submission; they are harmless.
+warnings.filterwarnings("ignore", category=SAWarning, module="nbgrader")
 
 # nbgrader runs the `alembic` executable and Jupyter kernels by name: make sure the ones next to
 # this interpreter (the course's virtual environment) come first, also when it is not activated.

@@ -11,10 +11,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from nbconvert.preprocessors import Preprocessor
 from nbformat import NotebookNode
 from nbformat.v4 import new_output
-from nbgrader.preprocessors import ClearSolutions
+from nbgrader.preprocessors import ClearSolutions, NbGraderPreprocessor
 
 from grader.labs import task_in_text, task_of_grade_id
 
@@ -47,7 +46,7 @@ class ClearSolutionsNamingTask(ClearSolutions):
             self.code_stub = saved
 
 
-class HideHiddenTests(Preprocessor):
+class HideHiddenTests(NbGraderPreprocessor):
     """Replace every hidden-test cell by its name, points and outcome (runs before HTML export)."""
 
     def preprocess_cell(

@@ -1,0 +1,38 @@
+"""Shared, expensive fixtures: the built website and one `grader check` run per lab."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from grader.labs import REPO, all_labs
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory) -> Path:
+    """Build the website from scratch (every page executed) with warnings as errors."""
+    out = tmp_path_factory.mktemp("site")
+    jupyter_book = Path(sys.executable).parent / "jupyter-book"
+    proc = subprocess.run(
+        [str(jupyter_book), "build", str(REPO), "--path-output", str(out), "--warningiserror", "--nitpick", "--keep-going"],
+        capture_output=True, text=True,
+    )
+    assert proc.returncode == 0, f"website build failed:\n{proc.stdout[-6000:]}\n{proc.stderr[-3000:]}"
+    return out / "_build" / "html"
+
+
+@pytest.fixture(scope="session")
+def lab_checks(tmp_path_factory):
+    """`grader check` for every lab, kept on disk so tests can read grades and feedback."""
+    from grader.check import check_lab
+
+    results = {}
+    for lab in all_labs():
+        work = tmp_path_factory.mktemp(f"check-{lab.number}")
+        results[lab.lab_id] = (check_lab(lab, work), work)
+    return results

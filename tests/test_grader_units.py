@@ -1,0 +1,63 @@
+"""Small, fast tests of the grader's conventions."""
+
+from __future__ import annotations
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_notebook
+
+from grader.check import load_mutants, with_mutant
+from grader.labs import all_labs, find_lab, task_in_text, task_of_grade_id
+from grader.preprocessors import ClearSolutionsNamingTask, HideHiddenTests
+
+
+def test_task_ids_from_grade_ids_and_text():
+    assert task_of_grade_id("task_1_10_hidden") == "1.10"
+    assert task_of_grade_id("setup") is None
+    assert task_in_text("# Task 2.3: wrong") == "2.3"
+
+
+def test_find_lab_accepts_number_or_id():
+    lab = all_labs()[0]
+    assert find_lab(lab.number) == lab == find_lab(lab.lab_id) == find_lab(str(int(lab.number)))
+    with pytest.raises(SystemExit, match="no lab matches"):
+        find_lab("99")
+
+
+def _solution_cell(source: str, grade_id: str = "task_3_2_solution"):
+    meta = {"nbgrader": {"solution": True, "grade": False, "locked": False, "grade_id": grade_id, "schema_version": 3, "task": False}}
+    return new_code_cell(source, metadata=meta)
+
+
+def test_stub_names_the_task():
+    nb = new_notebook(cells=[_solution_cell('def f(x):\n    """Task 3.2: double x."""\n    ### BEGIN SOLUTION\n    return 2 * x\n    ### END SOLUTION')],
+                      metadata={"kernelspec": {"language": "python", "name": "python3", "display_name": "Python 3"}})
+    out, _ = ClearSolutionsNamingTask().preprocess(nb, {})
+    source = out.cells[0].source
+    assert "return 2 * x" not in source
+    assert 'raise NotImplementedError("Task 3.2 is not done yet' in source
+    namespace = {}
+    exec(source, namespace)
+    with pytest.raises(NotImplementedError, match="Task 3.2"):
+        namespace["f"](1)
+
+
+def test_feedback_hides_hidden_code_and_traceback():
+    meta = {"nbgrader": {"grade": True, "grade_id": "task_3_2_hidden", "points": 2, "solution": False, "locked": True, "schema_version": 3}}
+    cell = new_code_cell("### BEGIN HIDDEN TESTS\nassert secret_check(f)\n### END HIDDEN TESTS", metadata=meta)
+    cell.outputs = [nbformat.v4.new_output("error", ename="AssertionError", evalue="", traceback=["assert secret_check(f)"])]
+    out, _ = HideHiddenTests().preprocess(new_notebook(cells=[cell]), {})
+    shown = out.cells[0].source + str(out.cells[0].outputs)
+    assert "secret_check" not in shown
+    assert "2 point(s)" in shown and "Hidden tests failed: AssertionError" in shown
+
+
+def test_every_mutant_targets_a_real_solution_cell():
+    for lab in all_labs():
+        solution = nbformat.read(lab.source_dir / lab.notebook_name, as_version=4)
+        mutants = load_mutants(lab)
+        assert mutants, f"{lab.lab_id} has no mutants"
+        for mutant in mutants:
+            patched = with_mutant(solution, mutant)
+            assert len(patched.cells) == len(solution.cells) + 1
+            compile(mutant.source, mutant.name, "exec")
