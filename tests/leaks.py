@@ -19,6 +19,7 @@ import nbformat
 from grader.labs import all_labs
 
 MIN_LENGTH = 16  # shorter lines ("return grad", "else:") are too generic to call a leak
+GENERIC = re.compile(r"^(for|while|with|else|try|except|finally)\b")  # loop headers and the like
 REGIONS = {"solution": ("BEGIN SOLUTION", "END SOLUTION"), "hidden": ("BEGIN HIDDEN TESTS", "END HIDDEN TESTS")}
 
 
@@ -69,7 +70,10 @@ def secret_lines() -> dict[str, Secrets]:
         public_text = squeeze("\n".join(public))
 
         def telling(lines: set[str]) -> frozenset[str]:
-            return frozenset(l for l in lines if len(l) >= MIN_LENGTH and squeeze(l) not in public_text)
+            return frozenset(
+                l for l in lines
+                if len(l) >= MIN_LENGTH and not GENERIC.match(l) and squeeze(l) not in public_text
+            )
 
         secrets[lab.lab_id] = Secrets(telling(found["solution"]), telling(found["hidden"]))
     return secrets
