@@ -14,16 +14,22 @@ Output, under ``--out`` (default ``grades/<lab>``):
 from __future__ import annotations
 
 import csv
+import json
+import os
 import shutil
 from collections import defaultdict
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import as_completed as as_completed_futures
 from dataclasses import dataclass, field
+from multiprocessing import get_context
 from pathlib import Path
 
-import nbformat
-from nbgrader.api import Gradebook, MissingEntry
+from nbgrader.api import Gradebook
+from tqdm import tqdm
 
 from grader.course import stage_course
 from grader.labs import Lab, task_of_grade_id, task_sort_key
+from grader.worker import Job, file_digest, grade
 
 
 @dataclass
@@ -68,30 +74,6 @@ def find_submissions(submissions_dir: Path, lab: Lab) -> list[Submission]:
     return found
 
 
-def _validate(notebook: Path) -> str:
-    """Why the notebook cannot be read, or ``""`` if nbformat reads it."""
-    try:
-        nbformat.read(notebook, as_version=4)
-    except Exception as exc:  # nbformat raises several types for unreadable files
-        return f"unreadable notebook: {type(exc).__name__}: {exc}".splitlines()[0][:300]
-    return ""
-
-
-def _task_scores(gradebook: Gradebook, lab: Lab, student: str) -> tuple[dict[str, float], float, float]:
-    notebook_id = Path(lab.notebook_name).stem
-    submission = gradebook.find_submission_notebook(notebook_id, lab.lab_id, student)
-    tasks: dict[str, float] = defaultdict(float)
-    total = max_total = 0.0
-    for grade in submission.grades:
-        score = float(grade.score or 0.0)
-        total += score
-        max_total += float(grade.max_score or 0.0)
-        task = task_of_grade_id(grade.name)
-        if task:
-            tasks[task] += score
-    return dict(tasks), total, max_total
-
-
 def task_maxima(gradebook: Gradebook, lab: Lab) -> dict[str, float]:
     """Points available per task, read from the assignment's graded cells."""
     notebook = gradebook.find_notebook(Path(lab.notebook_name).stem, lab.lab_id)
@@ -103,58 +85,130 @@ def task_maxima(gradebook: Gradebook, lab: Lab) -> dict[str, float]:
     return dict(sorted(maxima.items(), key=lambda kv: task_sort_key(kv[0])))
 
 
-def autograde(submissions_dir: Path, lab: Lab, out_dir: Path, cell_timeout: int = 300) -> list[GradeRow]:
-    """Grade every submission folder, write ``grades.csv`` and feedback; return the rows."""
+def autograde(
+    submissions_dir: Path,
+    lab: Lab,
+    out_dir: Path,
+    *,
+    workers: int | None = None,
+    force: bool = False,
+    cell_timeout: int = 120,
+    wall_limit: int = 600,
+    memory_mb: int = 4096,
+    no_network: bool = True,
+    db_url: str | None = None,
+    dask_address: str | None = None,
+    progress: bool = True,
+) -> list[GradeRow]:
+    """Grade every submission folder in parallel; write the gradebook, ``grades.csv`` and feedback.
+
+    Results are kept per student under ``out_dir/results/``: a re-run skips every submission whose
+    notebook has not changed since it was graded (unless ``force``), so an interrupted run
+    resumes where it stopped.
+    """
     submissions = find_submissions(submissions_dir, lab)
-    root = out_dir / "course"
-    if root.exists():
-        shutil.rmtree(root)
-    root.mkdir(parents=True)
-    api = stage_course(lab, root, cell_timeout=cell_timeout)
-    feedback_dir = out_dir / "feedback"
-    feedback_dir.mkdir(parents=True, exist_ok=True)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    template = out_dir / "template"
+    if template.exists():
+        shutil.rmtree(template)
+    stage_course(lab, template)  # SQLite copy that each worker clones
+    master = stage_course(lab, out_dir / "course", db_url=db_url)
+    results_dir = out_dir / "results"
+    results_dir.mkdir(exist_ok=True)
 
-    rows = []
+    jobs, results = [], {}
     for sub in submissions:
-        rows.append(_grade_one(api, lab, root, sub, feedback_dir))
+        job = Job(
+            lab.lab_id, lab.notebook_name, sub.student,
+            str(sub.notebook) if sub.notebook else None, sub.problem, str(template), str(out_dir),
+            cell_timeout, wall_limit, memory_mb, no_network,
+        )
+        previous = _load_result(results_dir, sub.student)
+        if not force and previous and previous.get("sha256") == file_digest(job.notebook) and previous["status"] != "error":
+            results[sub.student] = previous
+        else:
+            jobs.append(job)
 
-    with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gb:
+    with Gradebook(master.coursedir.db_url, master.coursedir.course_id) as gb:
+        for result in _run(jobs, workers, dask_address, progress, f"grading {lab.lab_id}"):
+            _save_result(results_dir, result)
+            _record(gb, lab, result)
+            results[result["student"]] = result
         maxima = task_maxima(gb, lab)
-    for row in rows:
-        row.max_total = sum(maxima.values())
+
+    rows = [_row(results[sub.student], maxima) for sub in submissions]
     write_csv(rows, maxima, out_dir / "grades.csv")
+    shutil.rmtree(out_dir / "work", ignore_errors=True)
     return rows
 
 
-def _grade_one(api, lab: Lab, root: Path, sub: Submission, feedback_dir: Path) -> GradeRow:
-    if sub.notebook is None:
-        return GradeRow(sub.student, "ungradable", sub.problem)
-    problem = _validate(sub.notebook)
-    if problem:
-        return GradeRow(sub.student, "ungradable", problem)
+def _run(jobs: list[Job], workers: int | None, dask_address: str | None, progress: bool, desc: str):
+    """Yield each job's result as soon as it is ready, with a progress bar and ETA."""
+    bar = tqdm(total=len(jobs), desc=desc, unit="notebook", disable=not progress or not jobs)
+    try:
+        if dask_address:
+            from distributed import Client, as_completed
 
-    dest = root / "submitted" / sub.student / lab.lab_id
-    dest.mkdir(parents=True, exist_ok=True)
-    shutil.copy(sub.notebook, dest / lab.notebook_name)
-    result = api.autograde(lab.lab_id, sub.student, force=True, create=True)
-    if not result["success"]:
-        last = (result.get("error") or "autograde failed").strip().splitlines()[-1]
-        return GradeRow(sub.student, "error", f"nbgrader autograde failed: {last[:300]}")
+            with Client(dask_address) as client:
+                futures = {client.submit(grade, job, pure=False): job for job in jobs}
+                for future in as_completed(futures):
+                    yield _safe_result(future, futures[future])
+                    bar.update()
+            return
+        workers = workers or os.cpu_count() or 1
+        with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
+            futures = {pool.submit(grade, job): job for job in jobs}
+            for future in as_completed_futures(futures):
+                yield _safe_result(future, futures[future])
+                bar.update()
+    finally:
+        bar.close()
 
-    with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gb:
-        try:
-            tasks, total, max_total = _task_scores(gb, lab, sub.student)
-        except MissingEntry as exc:
-            return GradeRow(sub.student, "error", f"no grades recorded: {exc}")
-    row = GradeRow(sub.student, "graded", "", tasks, total, max_total)
 
-    feedback = api.generate_feedback(lab.lab_id, sub.student, force=True)
-    html = root / "feedback" / sub.student / lab.lab_id / lab.notebook_name.replace(".ipynb", ".html")
-    if feedback["success"] and html.exists():
-        shutil.copy(html, feedback_dir / f"{sub.student}.html")
-    else:
-        row.reason = "graded, but the feedback page could not be written"
-    return row
+def _safe_result(future, job: Job) -> dict:
+    try:
+        return future.result()
+    except Exception as exc:  # a worker process that died: report it, never drop the row
+        return {"student": job.student, "status": "error",
+                "reason": f"grader worker failed: {type(exc).__name__}: {exc}"[:300],
+                "grades": {}, "notes": [], "sha256": file_digest(job.notebook)}
+
+
+def _load_result(results_dir: Path, student: str) -> dict | None:
+    try:
+        return json.loads((results_dir / f"{student}.json").read_text())
+    except (OSError, ValueError):
+        return None
+
+
+def _save_result(results_dir: Path, result: dict) -> None:
+    path = results_dir / f"{result['student']}.json"
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(result, indent=1))
+    tmp.replace(path)  # atomic: an interrupted run never leaves half a result
+
+
+def _record(gb: Gradebook, lab: Lab, result: dict) -> None:
+    """Write one result into nbgrader's gradebook (ungradable submissions score zero)."""
+    student = result["student"]
+    gb.update_or_create_student(student)
+    gb.update_or_create_submission(lab.lab_id, student)
+    notebook = gb.find_submission_notebook(Path(lab.notebook_name).stem, lab.lab_id, student)
+    for grade_ in notebook.grades:
+        grade_.auto_score = float(result["grades"].get(grade_.name, 0.0))
+        grade_.needs_manual_grade = False
+    gb.db.commit()
+
+
+def _row(result: dict, maxima: dict[str, float]) -> GradeRow:
+    tasks: dict[str, float] = defaultdict(float)
+    for grade_id, score in result["grades"].items():
+        task = task_of_grade_id(grade_id)
+        if task:
+            tasks[task] += score
+    reason = "; ".join(filter(None, [result.get("reason", ""), *result.get("notes", [])]))
+    return GradeRow(result["student"], result["status"], reason, dict(tasks),
+                    sum(result["grades"].values()), sum(maxima.values()))
 
 
 def write_csv(rows: list[GradeRow], maxima: dict[str, float], path: Path) -> None:

@@ -27,7 +27,11 @@ def cmd_autograde(args: argparse.Namespace) -> int:
 
     lab = find_lab(args.lab)
     out = Path(args.out or f"grades/{lab.lab_id}")
-    rows = autograde(Path(args.submissions), lab, out, cell_timeout=args.cell_timeout)
+    rows = autograde(
+        Path(args.submissions), lab, out, workers=args.workers, force=args.force,
+        cell_timeout=args.cell_timeout, wall_limit=args.wall_limit, memory_mb=args.memory_mb,
+        no_network=not args.allow_network, db_url=args.db_url, dask_address=args.dask,
+    )
     graded = sum(row.status == "graded" for row in rows)
     print(f"{len(rows)} submission(s), {graded} graded; table: {out / 'grades.csv'}; feedback: {out / 'feedback'}")
     for row in rows:
@@ -60,7 +64,14 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("submissions", help="folder with one sub-folder per student")
     p.add_argument("--lab", required=True, help="lab number or id, e.g. 01")
     p.add_argument("--out", help="output folder (default: grades/<lab>)")
-    p.add_argument("--cell-timeout", type=int, default=300, help="seconds per cell (default 300)")
+    p.add_argument("--workers", type=int, default=None, help="submissions graded at once (default: number of CPUs)")
+    p.add_argument("--force", action="store_true", help="regrade submissions already graded and unchanged")
+    p.add_argument("--cell-timeout", type=int, default=120, help="seconds per cell (default 120)")
+    p.add_argument("--wall-limit", type=int, default=600, help="seconds per submission (default 600)")
+    p.add_argument("--memory-mb", type=int, default=4096, help="address-space cap of the student's kernel (default 4096)")
+    p.add_argument("--allow-network", action="store_true", help="do not cut the kernel's network")
+    p.add_argument("--db-url", help="gradebook database URL (default: SQLite in OUT/course/gradebook.db)")
+    p.add_argument("--dask", metavar="ADDRESS", help="grade on a dask.distributed scheduler at ADDRESS")
     p.set_defaults(func=cmd_autograde)
 
     p = sub.add_parser("check", help="prove each lab's tests: full marks, zero, and mutants lose points")

@@ -7,7 +7,7 @@ own process, then becomes the kernel, so everything the student's code runs inhe
 - ``--no-network``: a fresh network namespace with no interfaces up, where the platform allows
   it (root or unprivileged user namespaces); the kernel talks to the grader over Unix sockets
   (IPC transport), which a network namespace does not cut.
-- no core dumps, its own process group (so the grader can kill every child it starts).
+- no core dumps, and its own process group (so the grader can kill every child it starts).
 """
 
 from __future__ import annotations
@@ -48,7 +48,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--no-network", action="store_true")
     args, kernel_argv = parser.parse_known_args(argv)
 
-    os.setpgrp()
+    if os.getpgrp() != os.getpid():  # jupyter_client normally starts kernels in a new session already
+        os.setpgrp()
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     if args.memory_mb > 0:
         limit = args.memory_mb * 1024 * 1024
