@@ -28,7 +28,7 @@ from nbgrader.api import Gradebook
 from tqdm import tqdm
 
 from grader.course import stage_course
-from grader.labs import Lab, task_of_grade_id, task_sort_key
+from grader.labs import REPO, Lab, task_of_grade_id, task_sort_key
 from grader.worker import Job, file_digest, grade
 
 
@@ -136,10 +136,19 @@ def autograde(
             results[result["student"]] = result
         maxima = task_maxima(gb, lab)
 
+    copy_mathjax(out_dir / "feedback" / "mathjax")
     rows = [_row(results[sub.student], maxima) for sub in submissions]
     write_csv(rows, maxima, out_dir / "grades.csv")
     shutil.rmtree(out_dir / "work", ignore_errors=True)
     return rows
+
+
+def copy_mathjax(dest: Path) -> None:
+    """Put the pinned MathJax (built by `make`) beside the feedback pages, so math renders offline."""
+    source = REPO / "_vendor" / "mathjax"
+    if not source.is_dir() or dest.is_dir():
+        return
+    shutil.copytree(source, dest)
 
 
 def _run(jobs: list[Job], workers: int | None, dask_address: str | None, progress: bool, desc: str):

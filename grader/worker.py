@@ -121,7 +121,8 @@ def _grade(job: Job) -> dict:
     out = Path(job.out_dir)
     if feedback["success"] and html.exists():
         (out / "feedback").mkdir(parents=True, exist_ok=True)
-        shutil.copy(html, out / "feedback" / f"{job.student}.html")
+        page = out / "feedback" / f"{job.student}.html"
+        page.write_text(offline_math(html.read_text()))
     else:
         reason = "; ".join(filter(None, [reason, "the feedback page could not be written"]))
     keep = out / "course" / "autograded" / job.student / job.lab_id
@@ -130,6 +131,18 @@ def _grade(job: Job) -> dict:
     shutil.rmtree(root, ignore_errors=True)
     shutil.rmtree(sockets, ignore_errors=True)
     return _result(job, "graded", reason, grades, rebuilt.notes)
+
+
+_CDN_MATHJAX = re.compile(r'<script[^>]*src="https://cdnjs\.cloudflare\.com/ajax/libs/mathjax/[^"]*"[^>]*>\s*</script>')
+_LOCAL_MATHJAX = (
+    '<script>window.MathJax = {tex: {inlineMath: [["$", "$"], ["\\\\(", "\\\\)"]], processEscapes: true}};</script>\n'
+    '<script defer src="mathjax/tex-chtml.js"></script>'
+)
+
+
+def offline_math(page: str) -> str:
+    """Point a feedback page at the MathJax copy beside it (``feedback/mathjax/``), not a CDN."""
+    return _CDN_MATHJAX.sub(lambda _: _LOCAL_MATHJAX, page)
 
 
 def _first_cause(outcome: dict) -> str:
