@@ -74,15 +74,20 @@ def test_rerun_skips_graded_and_regrades_changed(corpus_run):
     assert {s: r.total for s, r in again.items() if s != "kernel_exit"} == {s: r.total for s, r in rows.items() if s != "kernel_exit"}
 
 
-def test_parallel_and_serial_grading_agree(corpus_run, tmp_path):
+def test_serial_parallel_and_dask_grading_agree(corpus_run, tmp_path):
+    from distributed import LocalCluster
+
     root, rows, _ = corpus_run
     subs = tmp_path / "subs"
-    for name in ["stripped_metadata", "edited_test_cells", "kernel_exit"]:
+    names = ["stripped_metadata", "edited_test_cells", "ignores_interrupts"]
+    for name in names:
         (subs / name).mkdir(parents=True)
         (subs / name / LAB.notebook_name).write_bytes((root / "subs" / name / LAB.notebook_name).read_bytes())
-    serial = {r.student: r.tasks for r in autograde(subs, LAB, tmp_path / "out", workers=1, cell_timeout=20, progress=False)}
-    assert serial["stripped_metadata"] == rows["stripped_metadata"].tasks
-    assert serial["edited_test_cells"] == rows["edited_test_cells"].tasks
+    serial = {r.student: r.tasks for r in autograde(subs, LAB, tmp_path / "serial", workers=1, cell_timeout=20, progress=False)}
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        on_dask = {r.student: r.tasks for r in autograde(
+            subs, LAB, tmp_path / "dask", dask_address=cluster.scheduler_address, cell_timeout=20, progress=False)}
+    assert serial == on_dask == {name: rows[name].tasks for name in names}
 
 
 def test_gradebook_has_every_submission(corpus_run):

@@ -1,0 +1,123 @@
+"""Plain `nbgrader autograde` against `python -m grader autograde` on the same 40+ submissions.
+
+Builds a class of Lab 01 submissions (correct, partly wrong, blank, damaged and hostile), grades
+it once with each tool, and prints both wall times, their ratio, and whether every score agrees on
+the submissions both could grade.
+
+    python benchmarks/autograde.py            # 40 submissions, workers = CPUs
+    python benchmarks/autograde.py --copies 2 # 80
+
+Hangs are left out of the class on purpose: plain nbgrader waits out the cell timeout on every
+remaining cell of such a notebook, which says nothing about speed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import nbformat
+from nbformat.v4 import new_code_cell
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+
+from bad_submissions import CASES  # noqa: E402
+from grader.autograde import autograde  # noqa: E402
+from grader.check import load_mutants, with_mutant  # noqa: E402
+from grader.course import COURSE_ID, stage_course  # noqa: E402
+from grader.labs import find_lab  # noqa: E402
+
+HOSTILE = ["kernel_exit", "kernel_segfault"]
+DAMAGED = ["invalid_json", "old_nbformat_v3", "deleted_test_cells", "stripped_metadata"]
+
+
+def build_class(lab, dest: Path, copies: int) -> list[str]:
+    """Write one folder per student; returns the student ids."""
+    solution = nbformat.read(lab.source_dir / lab.notebook_name, as_version=4)
+    released = nbformat.read(lab.release_dir / lab.notebook_name, as_version=4)
+    notebooks: dict[str, bytes] = {}
+    for k in range(copies):
+        for i in range(10):
+            notebooks[f"correct-{k}-{i}"] = nbformat.writes(solution).encode()
+        for mutant in load_mutants(lab):
+            notebooks[f"wrong-{k}-{mutant.name}"] = nbformat.writes(with_mutant(solution, mutant)).encode()
+        for i in range(4):
+            notebooks[f"blank-{k}-{i}"] = nbformat.writes(released).encode()
+        for name in DAMAGED + HOSTILE:
+            notebooks[f"{name}-{k}"] = CASES[name](solution, released)[0]
+    for student, data in notebooks.items():
+        (dest / student).mkdir(parents=True)
+        (dest / student / lab.notebook_name).write_bytes(data)
+    return sorted(notebooks)
+
+
+def plain_nbgrader(lab, subs: Path, students: list[str], root: Path, cell_timeout: int) -> tuple[float, dict[str, float]]:
+    stage_course(lab, root)
+    for student in students:
+        target = root / "submitted" / student / lab.lab_id
+        target.mkdir(parents=True)
+        shutil.copy(subs / student / lab.notebook_name, target / lab.notebook_name)
+    nbgrader = Path(sys.executable).parent / "nbgrader"
+    start = time.perf_counter()
+    subprocess.run(
+        [str(nbgrader), "autograde", lab.lab_id, "--force", "--create", f"--CourseDirectory.root={root}",
+         f"--CourseDirectory.course_id={COURSE_ID}", f"--Execute.timeout={cell_timeout}"],
+        cwd=root, capture_output=True, text=True,
+    )
+    seconds = time.perf_counter() - start
+    from nbgrader.api import Gradebook, MissingEntry
+
+    scores = {}
+    with Gradebook(f"sqlite:///{root / 'gradebook.db'}", COURSE_ID) as gb:
+        for student in students:
+            try:
+                scores[student] = float(gb.find_submission(lab.lab_id, student).score)
+            except MissingEntry:
+                pass  # nbgrader dropped it
+    return seconds, scores
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--copies", type=int, default=1, help="40 submissions per copy")
+    parser.add_argument("--workers", type=int, default=None)
+    parser.add_argument("--cell-timeout", type=int, default=60)
+    args = parser.parse_args()
+    lab = find_lab("01")
+    with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
+        tmp = Path(tmp)
+        students = build_class(lab, tmp / "subs", args.copies)
+        print(f"{len(students)} submissions of {lab.lab_id}; {os.cpu_count()} CPUs; {platform.platform()}; Python {platform.python_version()}", flush=True)
+
+        plain_seconds, plain = plain_nbgrader(lab, tmp / "subs", students, tmp / "plain", args.cell_timeout)
+        print(f"plain nbgrader autograde: {plain_seconds:7.1f} s, graded {len(plain)} of {len(students)}", flush=True)
+
+        start = time.perf_counter()
+        rows = autograde(tmp / "subs", lab, tmp / "ours", workers=args.workers, force=True,
+                         cell_timeout=args.cell_timeout, progress=False)
+        ours_seconds = time.perf_counter() - start
+        ours = {row.student: row.total for row in rows}
+        graded = sum(row.status == "graded" for row in rows)
+        print(f"python -m grader autograde: {ours_seconds:7.1f} s, graded {graded} of {len(students)}, rows {len(rows)}")
+
+    both = sorted(set(plain) & {s for s, r in zip(ours, rows) if r.status == "graded"})
+    disagree = [f"{s}: nbgrader {plain[s]:g}, ours {ours[s]:g}" for s in both if abs(plain[s] - ours[s]) > 1e-9]
+    print(f"speed-up: {plain_seconds / ours_seconds:.2f}x")
+    print(f"scores agree on all {len(both)} submissions both graded: {not disagree}")
+    for line in disagree:
+        print("  differs:", line)
+    missing = sorted(set(students) - set(plain))
+    print(f"dropped by plain nbgrader: {', '.join(missing) or 'none'}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
