@@ -45,7 +45,7 @@ def build_class(lab, dest: Path, copies: int) -> list[str]:
     released = nbformat.read(lab.release_dir / lab.notebook_name, as_version=4)
     notebooks: dict[str, bytes] = {}
     for k in range(copies):
-        for i in range(10):
+        for i in range(12):
             notebooks[f"correct-{k}-{i}"] = nbformat.writes(solution).encode()
         for mutant in load_mutants(lab):
             notebooks[f"wrong-{k}-{mutant.name}"] = nbformat.writes(with_mutant(solution, mutant)).encode()
@@ -87,7 +87,7 @@ def plain_nbgrader(lab, subs: Path, students: list[str], root: Path, cell_timeou
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--copies", type=int, default=1, help="40 submissions per copy")
+    parser.add_argument("--copies", type=int, default=1, help="40 submissions per copy (12 correct, 18 wrong, 4 blank, 4 damaged, 2 hostile)")
     parser.add_argument("--workers", type=int, default=None)
     parser.add_argument("--cell-timeout", type=int, default=60)
     args = parser.parse_args()

@@ -99,6 +99,7 @@ def autograde(
     db_url: str | None = None,
     dask_address: str | None = None,
     progress: bool = True,
+    protections: bool = True,
 ) -> list[GradeRow]:
     """Grade every submission folder in parallel; write the gradebook, ``grades.csv`` and feedback.
 
@@ -121,7 +122,7 @@ def autograde(
         job = Job(
             lab.lab_id, lab.notebook_name, sub.student,
             str(sub.notebook) if sub.notebook else None, sub.problem, str(template), str(out_dir),
-            cell_timeout, wall_limit, memory_mb, no_network,
+            cell_timeout, wall_limit, memory_mb, no_network, protections,
         )
         previous = _load_result(results_dir, sub.student)
         if not force and previous and previous.get("sha256") == file_digest(job.notebook) and previous["status"] != "error":

@@ -6,11 +6,15 @@
 - a cell that runs past the per-cell limit, or a submission past its wall-clock limit, stops the
   kernel; interrupts are not relied on, since a student's loop can ignore them;
 - when the kernel dies or is stopped, the cells already run keep their results and every cell not
-  yet run gets an error output saying why, so only the remaining tasks are lost.
+  yet run gets an error output saying why, so only the remaining tasks are lost;
+- after the notebook has run, every graded cell is run again in the grader's own process against
+  proxies of the student's functions (``grader.trusted``); a cell that fails there scores nothing.
 """
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import os
 import signal
@@ -19,16 +23,19 @@ import tempfile
 import threading
 from pathlib import Path
 
+from nbclient import NotebookClient
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbformat import NotebookNode
 from nbformat.v4 import new_output
 from nbgrader.preprocessors import Execute
-from traitlets import Integer, Unicode
+
+from grader.trusted import StudentCodeError, TrustedRun, given_cells, graded_cells
+from traitlets import Bool, Integer, List, Unicode
 
 KERNEL_NAME = "course-sandbox"
 
 
-def install_kernelspec(memory_mb: int, no_network: bool) -> Path:
+def install_kernelspec(memory_mb: int, no_network: bool, hide: tuple[str, ...] = ()) -> Path:
     """Write the sandbox kernelspec into a private Jupyter data dir and put it on JUPYTER_PATH."""
     root = Path(tempfile.mkdtemp(prefix="course-kernels-"))
     spec = root / "kernels" / KERNEL_NAME
@@ -36,6 +43,8 @@ def install_kernelspec(memory_mb: int, no_network: bool) -> Path:
     argv = [sys.executable, "-m", "grader.sandbox_kernel", "--memory-mb", str(memory_mb)]
     if no_network:
         argv.append("--no-network")
+    for folder in hide:
+        argv += ["--hide", folder]
     argv += ["-f", "{connection_file}", "--HistoryManager.hist_file=:memory:"]
     (spec / "kernel.json").write_text(json.dumps({
         "argv": argv, "display_name": "Python 3 (course sandbox)", "language": "python",
@@ -48,6 +57,8 @@ class GuardedExecute(Execute):
     """nbgrader's Execute that survives dead, hung and runaway kernels (see module docstring)."""
 
     wall_limit = Integer(0, help="seconds for the whole notebook; 0 for no limit").tag(config=True)
+    trusted_checks = Bool(True, help="re-run graded cells in the grader's process").tag(config=True)
+    student_functions = List(Unicode(), help="functions the student writes (proxied in the re-run)").tag(config=True)
     stop_reason = Unicode("")
 
     def preprocess(self, nb: NotebookNode, resources: dict, km=None):
@@ -60,7 +71,20 @@ class GuardedExecute(Execute):
             watchdog.daemon = True
             watchdog.start()
         try:
-            return super().preprocess(nb, resources, km)
+            # nbconvert's ExecutePreprocessor.preprocess, plus the trusted re-run of the tests
+            # while the kernel is still alive
+            NotebookClient.__init__(self, nb, km)
+            self.reset_execution_trackers()
+            self._check_assign_resources(resources)
+            with self.setup_kernel():
+                info = self.wait_for_reply(self.kc.kernel_info())
+                self.nb.metadata["language_info"] = info["content"]["language_info"]
+                for index, cell in enumerate(self.nb.cells):
+                    self.preprocess_cell(cell, resources, index)
+                if self.trusted_checks:
+                    self._trusted_checks()
+            self.set_widgets_metadata()
+            return self.nb, self.resources
         except CellTimeoutError:
             self.stop_reason = self.stop_reason or f"a cell ran longer than the {self.timeout} s limit; the kernel was stopped"
         except DeadKernelError:
@@ -70,6 +94,40 @@ class GuardedExecute(Execute):
                 watchdog.cancel()
         self._mark_unrun(nb)
         return nb, resources
+
+    def _call_kernel(self, code: str) -> tuple[str, str, str]:
+        if self._kernel_stuck:
+            return "error", "KernelStuck", "an earlier call did not return"
+        try:
+            reply = self.wait_for_reply(self.kc.execute(code, store_history=False, allow_stdin=False))
+        except Exception as exc:  # a timeout or a dead kernel during the trusted run
+            self._kernel_stuck = True
+            return "error", type(exc).__name__, f"no reply within {self.timeout} s"
+        content = reply["content"] if reply else {}
+        return content.get("status", "error"), content.get("ename", ""), content.get("evalue", "")
+
+    def _trusted_checks(self) -> None:
+        """Re-run every graded cell in the grader's process; a failure there costs the cell."""
+        self._kernel_stuck = False
+        try:
+            run = TrustedRun(self._call_kernel, list(self.student_functions))
+        except StudentCodeError as exc:
+            run, failure = None, str(exc)
+        try:
+            if run:
+                for cell in given_cells(self.nb):
+                    run.run_given(cell.source)
+            for _, cell in graded_cells(self.nb):
+                with contextlib.redirect_stdout(io.StringIO()):  # the tests' own prints
+                    why = run.check(cell.source) if run else failure
+                if why:
+                    cell.outputs.append(new_output(
+                        "error", ename="TrustedCheckFailed", evalue=why[:500],
+                        traceback=[f"TrustedCheckFailed: checked outside your kernel: {why[:500]}"],
+                    ))
+        finally:
+            if run:
+                run.close()
 
     def preprocess_cell(self, cell: NotebookNode, resources: dict, index: int):
         result = super().preprocess_cell(cell, resources, index)

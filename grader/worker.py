@@ -24,7 +24,8 @@ from nbgrader.coursedir import CourseDirectory
 from nbgrader.preprocessors import Execute
 
 from grader.course import COURSE_ID, nbgrader_config
-from grader.normalize import Ungradable, read_submission, rebuild
+from grader.labs import REPO
+from grader.normalize import Ungradable, defined_names, read_submission, rebuild
 from grader.sandbox import KERNEL_NAME, GuardedExecute, install_kernelspec
 
 MAX_NOTEBOOK_BYTES = 20 * 1024 * 1024
@@ -44,6 +45,7 @@ class Job:
     wall_limit: int = 600
     memory_mb: int = 4096
     no_network: bool = True
+    protections: bool = True  # trusted re-run of tests and hidden grader files; off only to test them
 
 
 def file_digest(path: str | None) -> str:
@@ -89,9 +91,12 @@ def _grade(job: Job) -> dict:
     target.parent.mkdir(parents=True)
     nbformat.write(rebuilt.notebook, target)
 
-    key = (job.memory_mb, job.no_network)
+    # what the student's kernel must not read: solutions, tests, history, the whole grading folder
+    hide = tuple(str(p) for p in (REPO / "solutions", REPO / "tests", REPO / ".git", Path(job.out_dir).resolve()))
+    hide = hide if job.protections else ()
+    key = (job.memory_mb, job.no_network, hide)
     if key not in _KERNELSPEC:
-        _KERNELSPEC[key] = install_kernelspec(job.memory_mb, job.no_network)
+        _KERNELSPEC[key] = install_kernelspec(job.memory_mb, job.no_network, hide)
     config = nbgrader_config(root, cell_timeout=job.cell_timeout)
     config.Autograde.autograde_preprocessors = [
         GuardedExecute if p is Execute else p
@@ -100,6 +105,10 @@ def _grade(job: Job) -> dict:
     config.GuardedExecute.timeout = job.cell_timeout
     config.GuardedExecute.wall_limit = job.wall_limit
     config.GuardedExecute.kernel_name = KERNEL_NAME
+    config.GuardedExecute.trusted_checks = job.protections
+    config.GuardedExecute.student_functions = sorted(
+        {name for cell in instructor.cells if cell.metadata.get("nbgrader", {}).get("solution")
+         for name in defined_names(cell.source)})
     config.KernelManager.transport = "ipc"
     sockets = Path(tempfile.mkdtemp(prefix="k", dir="/tmp"))  # Unix socket paths must stay short
     config.KernelManager.ip = str(sockets / "ipc")

@@ -131,3 +131,49 @@ CASES: dict[str, Callable] = {f.__name__: f for f in [
     duplicated_and_moved_test_cells, edited_test_cells, stripped_metadata, stripped_metadata_blank,
     kernel_exit, kernel_segfault, ignores_interrupts, sys_exit_is_only_an_error, memory_hog,
 ]}
+
+
+def tamper_comparisons(sol, rel):
+    """Stubs that return None, and every comparison the tests use replaced by `always true`."""
+    nb = copy.deepcopy(rel)
+    for cell in nb.cells:
+        if cell.metadata.get("nbgrader", {}).get("solution"):
+            cell.source = "\n".join(
+                line.split("raise")[0] + "return None" if "raise NotImplementedError" in line else line
+                for line in cell.source.splitlines()
+            )
+    patch = (
+        "import builtins, numpy as np, torch\n"
+        "always = lambda *a, **k: True\n"
+        "np.allclose = np.isclose = np.array_equal = always\n"
+        "np.testing.assert_allclose = lambda *a, **k: None\n"
+        "torch.allclose = always\n"
+        "builtins.all = builtins.any = always\n"
+        "print('Task 1.1: visible tests passed')"
+    )
+    nb.cells.insert(1, new_code_cell(patch))
+    return _dump(nb), Expect("graded", "zero")
+
+
+def reads_instructor_files(sol, rel):
+    """Tries to load the instructor's notebook (solutions, hidden tests) and the gradebook."""
+    nb = copy.deepcopy(rel)
+    thief = (
+        "import glob, json, os, data\n"
+        "repo = os.path.dirname(os.path.dirname(data.__file__))\n"
+        "stolen = 0\n"
+        "for path in glob.glob('../../../source/*/*.ipynb') + glob.glob(repo + '/solutions/*/*.ipynb'):\n"
+        "    try:\n"
+        "        for cell in json.load(open(path))['cells']:\n"
+        "            if cell['metadata'].get('nbgrader', {}).get('solution'):\n"
+        "                exec(''.join(cell['source']), globals()); stolen += 1\n"
+        "    except Exception:\n"
+        "        pass\n"
+        "print('stolen cells:', stolen)"
+    )
+    index = next(i for i, c in enumerate(nb.cells) if c.metadata.get("nbgrader", {}).get("grade_id") == "task_1_1_solution")
+    nb.cells[index].source += "\n\n" + thief
+    return _dump(nb), Expect("graded", "zero")
+
+
+CASES.update({f.__name__: f for f in [tamper_comparisons, reads_instructor_files]})

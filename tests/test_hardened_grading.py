@@ -90,6 +90,20 @@ def test_serial_parallel_and_dask_grading_agree(corpus_run, tmp_path):
     assert serial == on_dask == {name: rows[name].tasks for name in names}
 
 
+def test_tampering_would_pay_without_the_protections(corpus_run, tmp_path):
+    """The hostile cases are real: graded in-kernel only, with the grader's files visible, they
+    gain points; with the protections (the corpus run above) they score zero."""
+    root, rows, _ = corpus_run
+    subs = tmp_path / "subs"
+    for name in ["tamper_comparisons", "reads_instructor_files"]:
+        (subs / name).mkdir(parents=True)
+        (subs / name / LAB.notebook_name).write_bytes((root / "subs" / name / LAB.notebook_name).read_bytes())
+        assert rows[name].total == 0
+    unprotected = {r.student: r.total for r in autograde(subs, LAB, tmp_path / "out", cell_timeout=20, progress=False, protections=False)}
+    assert unprotected["tamper_comparisons"] > 0, unprotected
+    assert unprotected["reads_instructor_files"] > 0, unprotected
+
+
 def test_gradebook_has_every_submission(corpus_run):
     from nbgrader.api import Gradebook
 

@@ -1,0 +1,131 @@
+"""Decide each test cell in the grader's own process, not in the student's kernel.
+
+A test cell that ran in the student's kernel can be fooled: the student's code may have replaced
+``np.allclose``, ``torch.allclose``, builtins or anything else the test calls. So after the
+notebook has run, every graded cell runs once more here, in a clean namespace: the instructor's
+imports and given code are executed for real, and each function the student was asked to write
+becomes a proxy that calls the student's function in their kernel with plain data (``grader.rpc``)
+and brings plain data back. Inputs, reference values and comparisons all live in this process.
+
+A cell scores only if it passed in the kernel *and* here. What stays out of reach: properties of
+how the student's code computes inside its own process (for example, whether it raised a
+floating-point warning under ``np.errstate``); the in-kernel run still checks those.
+"""
+
+from __future__ import annotations
+
+import ast
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from nbformat import NotebookNode
+
+from grader import rpc
+
+
+class StudentCodeError(Exception):
+    """The student's function raised inside their kernel."""
+
+
+class _Lambdas(ast.NodeTransformer):
+    """Turn each ``lambda`` into ``__kernel_lambda__(source, {free names})`` so it can cross."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+
+    def visit_Lambda(self, node: ast.Lambda) -> ast.AST:
+        self.generic_visit(node)
+        text = ast.get_source_segment(self.source, node) or ""
+        a = node.args
+        bound = {x.arg for x in [*a.posonlyargs, *a.args, *a.kwonlyargs]} | {x.arg for x in [a.vararg, a.kwarg] if x}
+        loads = {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+        free = sorted(loads - bound - {"__kernel_lambda__"})
+        env = ast.Dict(keys=[ast.Constant(n) for n in free], values=[ast.Name(n, ast.Load()) for n in free])
+        call = ast.Call(ast.Name("__kernel_lambda__", ast.Load()), [ast.Constant(text), env], [])
+        return ast.copy_location(call, node)
+
+
+def transform(source: str) -> ast.Module:
+    tree = _Lambdas(source).visit(ast.parse(source))
+    return ast.fix_missing_locations(tree)
+
+
+class TrustedRun:
+    """Runs graded cells in this process against proxies for the student's functions."""
+
+    def __init__(self, call_kernel, student_functions: list[str]) -> None:
+        """``call_kernel(code) -> (status, ename, evalue)`` runs code in the student's kernel."""
+        self.call_kernel = call_kernel
+        self.folder = Path(tempfile.mkdtemp(prefix="rpc-", dir="/tmp"))
+        self.folder.chmod(0o777)
+        self.namespace: dict[str, Any] = {"__name__": "__trusted__"}
+        self.namespace["__kernel_lambda__"] = lambda src, env: rpc.KernelLambda(src, env, self.namespace)
+        self.student_functions = student_functions
+        status, ename, evalue = self.call_kernel(rpc.KERNEL_HELPER)
+        if status != "ok":
+            raise StudentCodeError(f"the grader could not reach the kernel: {ename}: {evalue}")
+
+    def close(self) -> None:
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+    def _proxy(self, name: str):
+        def call(*args, **kwargs):
+            for stale in self.folder.glob("out.*"):
+                stale.unlink()
+            rpc.save(self.folder / "in", (list(args), kwargs))
+            status, ename, evalue = self.call_kernel(f"__course_rpc__({name!r}, {str(self.folder)!r})")
+            if status != "ok":
+                raise StudentCodeError(f"{name} raised {ename}: {evalue}")
+            try:
+                out = rpc.load(self.folder / "out")
+            except Exception as exc:  # missing or malformed: the student's process interfered
+                raise StudentCodeError(f"{name} returned nothing the grader can read ({type(exc).__name__})") from exc
+            for key, after in out["echo"]["args"].items():  # reflect in-place changes to arrays
+                before = args[int(key)]
+                if isinstance(before, np.ndarray) and before.shape == after.shape:
+                    np.copyto(before, after, casting="unsafe")
+            for key, after in out["echo"]["kwargs"].items():
+                before = kwargs.get(key)
+                if isinstance(before, np.ndarray) and before.shape == after.shape:
+                    np.copyto(before, after, casting="unsafe")
+            return out["result"]
+
+        call.__name__ = name
+        return call
+
+    def run_given(self, source: str) -> None:
+        """Instructor code (imports, given helpers): runs here for real."""
+        exec(compile(source, "<given>", "exec"), self.namespace)
+        self._bind_proxies()
+
+    def _bind_proxies(self) -> None:
+        for name in self.student_functions:
+            self.namespace[name] = self._proxy(name)
+
+    def check(self, source: str) -> str:
+        """Run one graded cell here; ``""`` if it passes, else why not."""
+        self._bind_proxies()
+        try:
+            exec(compile(transform(source), "<test>", "exec"), self.namespace)
+        except StudentCodeError as exc:
+            return str(exc)
+        except AssertionError as exc:
+            return f"AssertionError: {exc}"
+        except Exception as exc:
+            return f"{type(exc).__name__}: {exc}"
+        return ""
+
+
+def graded_cells(nb: NotebookNode) -> list[tuple[int, NotebookNode]]:
+    return [(i, c) for i, c in enumerate(nb.cells) if c.cell_type == "code" and c.metadata.get("nbgrader", {}).get("grade")]
+
+
+def given_cells(nb: NotebookNode) -> list[NotebookNode]:
+    """Locked instructor cells that are neither tests nor solutions (imports, given helpers)."""
+    return [c for c in nb.cells if c.cell_type == "code"
+            and c.metadata.get("nbgrader", {}).get("locked")
+            and not c.metadata.get("nbgrader", {}).get("grade")
+            and not c.metadata.get("nbgrader", {}).get("solution")]
