@@ -45,9 +45,12 @@ def test_grade_table_and_feedback(lab_checks, lab_id):
     hidden = secrets.hidden - secrets.solution
     pages = sorted((work / "graded" / "feedback").glob("*.html"))
     assert len(pages) == len(rows), "one feedback page per graded submission"
+    assert (work / "graded" / "feedback" / "mathjax" / "tex-chtml.js").is_file(), "MathJax is not beside the feedback"
     for page in pages:
         text = html_text(page)
         assert "hidden tests worth" in text
+        html_source = page.read_text()
+        assert "cdnjs" not in html_source and 'src="mathjax/tex-chtml.js"' in html_source, "feedback math needs a CDN"
         assert not leaked(text, hidden), f"{page.name} shows hidden test code: {leaked(text, hidden)[:3]}"
 
 
