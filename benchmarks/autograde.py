@@ -78,6 +78,8 @@ def plain_nbgrader(lab, subs: Path, students: list[str], root: Path, cell_timeou
     scores = {}
     with Gradebook(f"sqlite:///{root / 'gradebook.db'}", COURSE_ID) as gb:
         for student in students:
+            if not (root / "autograded" / student / lab.lab_id / lab.notebook_name).exists():
+                continue  # nbgrader failed on it and removed its output: not graded
             try:
                 scores[student] = float(gb.find_submission(lab.lab_id, student).score)
             except MissingEntry:
@@ -98,7 +100,7 @@ def main() -> int:
         print(f"{len(students)} submissions of {lab.lab_id}; {os.cpu_count()} CPUs; {platform.platform()}; Python {platform.python_version()}", flush=True)
 
         plain_seconds, plain = plain_nbgrader(lab, tmp / "subs", students, tmp / "plain", args.cell_timeout)
-        print(f"plain nbgrader autograde: {plain_seconds:7.1f} s, graded {len(plain)} of {len(students)}", flush=True)
+        print(f"plain nbgrader autograde: {plain_seconds:7.1f} s, graded {len(plain)} of {len(students)} (the rest failed and scored 0)", flush=True)
 
         start = time.perf_counter()
         rows = autograde(tmp / "subs", lab, tmp / "ours", workers=args.workers, force=True,
@@ -115,7 +117,8 @@ def main() -> int:
     for line in disagree:
         print("  differs:", line)
     missing = sorted(set(students) - set(plain))
-    print(f"dropped by plain nbgrader: {', '.join(missing) or 'none'}")
+    print(f"not graded by plain nbgrader: {', '.join(missing) or 'none'}")
+    print("ours on those:", ", ".join(f"{s} {ours[s]:g}" for s in missing))
     return 0
 
 

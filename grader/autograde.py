@@ -118,11 +118,13 @@ def autograde(
     results_dir.mkdir(exist_ok=True)
 
     jobs, results = [], {}
+    parallel = 1 if dask_address else (workers or os.cpu_count() or 1)
+    threads = max(1, (os.cpu_count() or 1) // parallel)
     for sub in submissions:
         job = Job(
             lab.lab_id, lab.notebook_name, sub.student,
             str(sub.notebook) if sub.notebook else None, sub.problem, str(template), str(out_dir),
-            cell_timeout, wall_limit, memory_mb, no_network, protections,
+            cell_timeout, wall_limit, memory_mb, no_network, protections, threads,
         )
         previous = _load_result(results_dir, sub.student)
         if not force and previous and previous.get("sha256") == file_digest(job.notebook) and previous["status"] != "error":

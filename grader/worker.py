@@ -9,6 +9,7 @@ The result is a plain dict, so it can travel back from a process pool or a dask 
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import shutil
 import tempfile
@@ -46,6 +47,7 @@ class Job:
     memory_mb: int = 4096
     no_network: bool = True
     protections: bool = True  # trusted re-run of tests and hidden grader files; off only to test them
+    threads: int = 0  # BLAS/torch threads for the kernel and this worker (0: library default)
 
 
 def file_digest(path: str | None) -> str:
@@ -57,8 +59,20 @@ def _result(job: Job, status: str, reason: str = "", grades: dict | None = None,
             "notes": notes or [], "sha256": file_digest(job.notebook) if job.notebook else ""}
 
 
+def _limit_threads(threads: int) -> None:
+    """Workers side by side must not each start one BLAS thread per CPU (the kernel inherits this)."""
+    if threads <= 0:
+        return
+    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ[var] = str(threads)
+    import torch
+
+    torch.set_num_threads(threads)
+
+
 def grade(job: Job) -> dict:
     """Grade one submission; never raises: every failure becomes a result with its reason."""
+    _limit_threads(job.threads)
     try:
         return _grade(job)
     except Exception as exc:  # the grader's own failure must not lose the row
