@@ -67,7 +67,7 @@ class GuardedExecute(Execute):
         self._completed: set[int] = set()
         watchdog = None
         if self.wall_limit:
-            watchdog = threading.Timer(self.wall_limit, self._kill_kernel, args=("wall",))
+            watchdog = threading.Timer(self.wall_limit, self._kill_kernel)
             watchdog.daemon = True
             watchdog.start()
         try:
@@ -134,7 +134,7 @@ class GuardedExecute(Execute):
         self._completed.add(index)
         return result
 
-    def _kill_kernel(self, why: str) -> None:
+    def _kill_kernel(self) -> None:
         self.stop_reason = f"the notebook ran longer than its {self.wall_limit} s limit; the kernel was stopped"
         try:
             pid = self.km.provisioner.pid  # the sandbox kernel leads its own process group

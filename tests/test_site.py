@@ -55,6 +55,14 @@ def test_no_solution_or_hidden_test_reaches_students(built_site):
             assert not found, f"{page.relative_to(built_site)} shows solution code: {found[:3]}"
 
 
+def test_no_grading_markers_anywhere_on_the_site(built_site):
+    markers = ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS")
+    for path in built_site.rglob("*"):
+        if path.is_file() and path.suffix in {".html", ".ipynb", ".md", ".txt", ".js"}:
+            text = path.read_text(errors="replace")
+            assert not any(m in text for m in markers), f"{path.relative_to(built_site)} contains a grading marker"
+
+
 def _chromium() -> str | None:
     return shutil.which("chromium") or shutil.which("chromium-browser")
 
