@@ -4,11 +4,16 @@ Layout expected: ``SUBMISSIONS/<student>/`` holding the lab's notebook (found by
 below that folder; a single other ``.ipynb`` is accepted too). Every student folder found gets a
 row in ``grades.csv``, graded or not, with the reason when not.
 
+Each submission is graded by ``grader.worker.grade`` in a worker process (or on a dask
+cluster); this module finds the submissions, runs the workers with a progress bar, keeps each
+result under ``results/`` so a re-run resumes, and writes the gradebook and the table.
+
 Output, under ``--out`` (default ``grades/<lab>``):
-- ``grades.csv``: student, status, reason, one column per task, total, max;
-- ``feedback/<student>.html``: nbgrader's feedback page with hidden tests reduced to name,
-  points and outcome;
-- ``course/``: the nbgrader course directory with its gradebook (``gradebook.db``).
+- ``grades.csv``: student, status, one column per task, total, max, reason;
+- ``feedback/<student>.html`` (and ``feedback/mathjax/``): nbgrader's feedback page with hidden
+  tests reduced to name, points and outcome;
+- ``course/``: the nbgrader course directory with its gradebook (``gradebook.db``);
+- ``results/<student>.json``: one result per submission, for resuming.
 """
 
 from __future__ import annotations
