@@ -1,7 +1,7 @@
 """Plain data across the boundary between the grader and a student's kernel.
 
 Only numbers, strings, None, numpy arrays (saved with ``allow_pickle=False``), lists, tuples,
-dicts, and references to functions cross it: no pickle, so nothing a student's code returns can
+dicts, and lambdas written in tests (as source) cross it: no pickle, so nothing a student's code returns can
 run code in the grader. Both sides import this module.
 """
 
@@ -27,13 +27,6 @@ class KernelLambda:
         return self._function(*args, **kwargs)
 
 
-class KernelFunction:
-    """A reference to a function that lives in the student's kernel (see ``grader.trusted``)."""
-
-    def __init__(self, name: str) -> None:
-        self.name = name
-
-
 def encode(value: Any) -> tuple[Any, dict[str, np.ndarray]]:
     arrays: dict[str, np.ndarray] = {}
 
@@ -56,8 +49,6 @@ def encode(value: Any) -> tuple[Any, dict[str, np.ndarray]]:
             return {"__map__": [[enc(k), enc(v)] for k, v in x.items()]}
         if isinstance(x, KernelLambda):
             return {"__lambda__": x.source, "env": enc({k: v for k, v in x.env.items() if _sendable(v)})}
-        if isinstance(x, KernelFunction):
-            return {"__function__": x.name}
         raise TypeError(f"a {type(x).__name__} cannot cross to or from the student's kernel")
 
     return enc(value), arrays
@@ -71,8 +62,7 @@ def _sendable(value: Any) -> bool:
     return True
 
 
-def decode(spec: Any, arrays: dict[str, np.ndarray], function: Callable[[str], Any] | None = None,
-           make_lambda: Callable[[str, dict], Any] | None = None) -> Any:
+def decode(spec: Any, arrays: dict[str, np.ndarray], make_lambda: Callable[[str, dict], Any] | None = None) -> Any:
     def dec(x: Any) -> Any:
         if isinstance(x, dict):
             if "__array__" in x:
@@ -86,8 +76,6 @@ def decode(spec: Any, arrays: dict[str, np.ndarray], function: Callable[[str], A
                 return {dec(k): dec(v) for k, v in x["__map__"]}
             if "__lambda__" in x and make_lambda:
                 return make_lambda(x["__lambda__"], dec(x["env"]))
-            if "__function__" in x and function:
-                return function(x["__function__"])
             raise TypeError(f"unexpected value from the kernel: {sorted(x)}")
         return x
 
@@ -100,11 +88,11 @@ def save(stem: Path | str, value: Any) -> None:
     np.savez(f"{stem}.npz", **arrays)
 
 
-def load(stem: Path | str, function=None, make_lambda=None) -> Any:
+def load(stem: Path | str, make_lambda=None) -> Any:
     spec = json.loads(Path(f"{stem}.json").read_text())
     with np.load(f"{stem}.npz", allow_pickle=False) as data:
         arrays = {key: data[key] for key in data.files}
-    return decode(spec, arrays, function, make_lambda)
+    return decode(spec, arrays, make_lambda)
 
 
 # Defined in the student's kernel after their notebook has run; calls one of their functions.
@@ -113,8 +101,7 @@ def __course_rpc__(name, folder):
     import numpy as _np
     from grader import rpc as _rpc
     _g = globals()
-    args, kwargs = _rpc.load(folder + "/in", function=lambda n: _g[n],
-                             make_lambda=lambda src, env: eval(src, {**_g, **env}))
+    args, kwargs = _rpc.load(folder + "/in", make_lambda=lambda src, env: eval(src, {**_g, **env}))
     result = _g[name](*args, **kwargs)
     echo = {"args": {str(i): a for i, a in enumerate(args) if isinstance(a, _np.ndarray)},
             "kwargs": {k: a for k, a in kwargs.items() if isinstance(a, _np.ndarray)}}

@@ -3,11 +3,7 @@
 from __future__ import annotations
 
 import csv
-import json
-import os
 import socket
-import subprocess
-import sys
 
 import nbformat
 import pytest

@@ -8,7 +8,6 @@ import time
 import nbformat
 import pytest
 from nbclient import NotebookClient
-from nbclient.exceptions import CellExecutionError
 
 from grader.labs import all_labs, task_of_grade_id
 from grader.release import release
