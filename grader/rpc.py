@@ -101,8 +101,9 @@ def __course_rpc__(name, folder):
     import numpy as _np
     from grader import rpc as _rpc
     _g = globals()
-    args, kwargs = _rpc.load(folder + "/in", make_lambda=lambda src, env: eval(src, {**_g, **env}))
-    result = _g[name](*args, **kwargs)
+    args, kwargs, errstate = _rpc.load(folder + "/in", make_lambda=lambda src, env: eval(src, {**_g, **env}))
+    with _np.errstate(**errstate):
+        result = _g[name](*args, **kwargs)
     echo = {"args": {str(i): a for i, a in enumerate(args) if isinstance(a, _np.ndarray)},
             "kwargs": {k: a for k, a in kwargs.items() if isinstance(a, _np.ndarray)}}
     _rpc.save(folder + "/out", {"result": result, "echo": echo})

@@ -1,14 +1,17 @@
 """Run a student's notebook inside limits, and keep every task it finished if it breaks.
 
-``GuardedExecute`` is nbgrader's Execute preprocessor with three changes:
+``GuardedExecute`` is nbgrader's Execute preprocessor with these changes:
 - the kernel is the course's sandbox kernel (``grader.sandbox_kernel``: memory cap, no network
   where the platform allows, its own process group), reached over Unix sockets;
 - a cell that runs past the per-cell limit, or a submission past its wall-clock limit, stops the
   kernel; interrupts are not relied on, since a student's loop can ignore them;
 - when the kernel dies or is stopped, the cells already run keep their results and every cell not
   yet run gets an error output saying why, so only the remaining tasks are lost;
-- after the notebook has run, every graded cell is run again in the grader's own process against
-  proxies of the student's functions (``grader.trusted``); a cell that fails there scores nothing.
+- graded test cells never run in the student's kernel: when the notebook reaches one, it runs in
+  the grader's own process against proxies of the student's functions (``grader.trusted``), and
+  its printed output or its failure becomes the cell's output, which is what nbgrader scores;
+- cells the instructor tagged ``skip-when-grading`` (demonstrations, figures, seed sweeps that
+  no test needs) are not run; ``grader check`` proves the solution still earns full marks.
 """
 
 from __future__ import annotations
@@ -29,10 +32,11 @@ from nbformat import NotebookNode
 from nbformat.v4 import new_output
 from nbgrader.preprocessors import Execute
 
-from grader.trusted import StudentCodeError, TrustedRun, given_cells, graded_cells
+from grader.trusted import StudentCodeError, TrustedRun, is_given_cell, is_test_cell
 from traitlets import Bool, Integer, List, Unicode
 
 KERNEL_NAME = "course-sandbox"
+SKIP_TAG = "skip-when-grading"
 
 
 def install_kernelspec(memory_mb: int, no_network: bool, hide: tuple[str, ...] = ()) -> Path:
@@ -65,74 +69,73 @@ class GuardedExecute(Execute):
         self.interrupt_on_timeout = False  # a timeout raises CellTimeoutError at once
         self.stop_reason = ""
         self._completed: set[int] = set()
+        self._trusted: TrustedRun | None = None
         watchdog = None
         if self.wall_limit:
             watchdog = threading.Timer(self.wall_limit, self._kill_kernel)
             watchdog.daemon = True
             watchdog.start()
         try:
-            # nbconvert's ExecutePreprocessor.preprocess, plus the trusted re-run of the tests
-            # while the kernel is still alive
+            # nbconvert's ExecutePreprocessor.preprocess, with a trusted run beside the kernel
             NotebookClient.__init__(self, nb, km)
             self.reset_execution_trackers()
             self._check_assign_resources(resources)
             with self.setup_kernel():
                 info = self.wait_for_reply(self.kc.kernel_info())
                 self.nb.metadata["language_info"] = info["content"]["language_info"]
+                if self.trusted_checks:
+                    self._trusted = TrustedRun(self._call_kernel, list(self.student_functions))
                 for index, cell in enumerate(self.nb.cells):
                     self.preprocess_cell(cell, resources, index)
-                if self.trusted_checks:
-                    self._trusted_checks()
             self.set_widgets_metadata()
             return self.nb, self.resources
         except CellTimeoutError:
             self.stop_reason = self.stop_reason or f"a cell ran longer than the {self.timeout} s limit; the kernel was stopped"
         except DeadKernelError:
             self.stop_reason = self.stop_reason or "the kernel died (os._exit, a crash, or memory exhausted)"
+        except StudentCodeError as exc:
+            self.stop_reason = str(exc)
         finally:
             if watchdog:
                 watchdog.cancel()
+            if self._trusted:
+                self._trusted.close()
         self._mark_unrun(nb)
         return nb, resources
 
     def _call_kernel(self, code: str) -> tuple[str, str, str]:
-        if self._kernel_stuck:
-            return "error", "KernelStuck", "an earlier call did not return"
-        try:
-            reply = self.wait_for_reply(self.kc.execute(code, store_history=False, allow_stdin=False))
-        except Exception as exc:  # a timeout or a dead kernel during the trusted run
-            self._kernel_stuck = True
-            return "error", type(exc).__name__, f"no reply within {self.timeout} s"
+        """Run ``code`` in the student's kernel; a timeout or a dead kernel raises as for a cell."""
+        reply = self.wait_for_reply(self.kc.execute(code, store_history=False, allow_stdin=False))
         content = reply["content"] if reply else {}
         return content.get("status", "error"), content.get("ename", ""), content.get("evalue", "")
 
-    def _trusted_checks(self) -> None:
-        """Re-run every graded cell in the grader's process; a failure there costs the cell."""
-        self._kernel_stuck = False
-        try:
-            run = TrustedRun(self._call_kernel, list(self.student_functions))
-        except StudentCodeError as exc:
-            run, failure = None, str(exc)
-        try:
-            if run:
-                for cell in given_cells(self.nb):
-                    run.run_given(cell.source)
-            for _, cell in graded_cells(self.nb):
-                with contextlib.redirect_stdout(io.StringIO()):  # the tests' own prints
-                    why = run.check(cell.source) if run else failure
-                if why:
-                    cell.outputs.append(new_output(
-                        "error", ename="TrustedCheckFailed", evalue=why[:500],
-                        traceback=[f"TrustedCheckFailed: checked outside your kernel: {why[:500]}"],
-                    ))
-        finally:
-            if run:
-                run.close()
-
     def preprocess_cell(self, cell: NotebookNode, resources: dict, index: int):
+        if cell.cell_type == "code" and SKIP_TAG in cell.metadata.get("tags", []):
+            self._completed.add(index)
+            return cell, resources
+        if self._trusted and is_test_cell(cell):
+            self._trusted_cell(cell)
+            self._completed.add(index)
+            return cell, resources
         result = super().preprocess_cell(cell, resources, index)
+        if self._trusted and is_given_cell(cell):
+            self._trusted.run_given(cell.source)
         self._completed.add(index)
         return result
+
+    def _trusted_cell(self, cell: NotebookNode) -> None:
+        """A test cell, decided in this process; its prints or its failure become its outputs."""
+        printed = io.StringIO()
+        with contextlib.redirect_stdout(printed):
+            why = self._trusted.check(cell.source)
+        cell.outputs = []
+        if printed.getvalue():
+            cell.outputs.append(new_output("stream", name="stdout", text=printed.getvalue()))
+        if why:
+            cell.outputs.append(new_output(
+                "error", ename="TestFailed", evalue=why[:500],
+                traceback=[f"TestFailed (checked by the grader, outside your kernel): {why[:500]}"],
+            ))
 
     def _kill_kernel(self) -> None:
         self.stop_reason = f"the notebook ran longer than its {self.wall_limit} s limit; the kernel was stopped"

@@ -1,15 +1,16 @@
-"""Decide each test cell in the grader's own process, not in the student's kernel.
+"""Decide each test cell in the grader's own process, never in the student's kernel.
 
-A test cell that ran in the student's kernel can be fooled: the student's code may have replaced
-``np.allclose``, ``torch.allclose``, builtins or anything else the test calls. So after the
-notebook has run, every graded cell runs once more here, in a clean namespace: the instructor's
-imports and given code are executed for real, and each function the student was asked to write
-becomes a proxy that calls the student's function in their kernel with plain data (``grader.rpc``)
-and brings plain data back. Inputs, reference values and comparisons all live in this process.
+A test cell run in the student's kernel can be fooled: the student's code may have replaced
+``np.allclose``, ``torch.allclose``, builtins or anything else the test calls. So test cells run
+here, in a clean namespace, at the moment the notebook reaches them: the instructor's imports and
+given code are executed for real, and each function the student was asked to write becomes a
+proxy that calls the student's function in their kernel with plain data (``grader.rpc``) and
+brings plain data back. Inputs, reference values and comparisons all live in this process.
 
-A cell scores only if it passed in the kernel *and* here. What stays out of reach: properties of
-how the student's code computes inside its own process (for example, whether it raised a
-floating-point warning under ``np.errstate``); the in-kernel run still checks those.
+What crosses with each call: the arguments, and numpy's floating-point error state
+(``np.errstate``) of the test, which the kernel applies around the student's function, so a test
+that demands no overflow gets it. What tests must not rely on: global random state in the
+kernel (pass seeds as arguments) or variables of cells the test does not run here.
 """
 
 from __future__ import annotations
@@ -64,6 +65,10 @@ class TrustedRun:
         self.namespace: dict[str, Any] = {"__name__": "__trusted__"}
         self.namespace["__kernel_lambda__"] = lambda src, env: rpc.KernelLambda(src, env, self.namespace)
         self.student_functions = student_functions
+        self._install_helper()
+
+    def _install_helper(self) -> None:
+        """(Re)define the kernel's side of the call, in case the student's code replaced it."""
         status, ename, evalue = self.call_kernel(rpc.KERNEL_HELPER)
         if status != "ok":
             raise StudentCodeError(f"the grader could not reach the kernel: {ename}: {evalue}")
@@ -75,7 +80,7 @@ class TrustedRun:
         def call(*args, **kwargs):
             for stale in self.folder.glob("out.*"):
                 stale.unlink()
-            rpc.save(self.folder / "in", (list(args), kwargs))
+            rpc.save(self.folder / "in", (list(args), kwargs, np.geterr()))
             status, ename, evalue = self.call_kernel(f"__course_rpc__({name!r}, {str(self.folder)!r})")
             if status != "ok":
                 raise StudentCodeError(f"{name} raised {ename}: {evalue}")
@@ -97,8 +102,14 @@ class TrustedRun:
         return call
 
     def run_given(self, source: str) -> None:
-        """Instructor code (imports, given helpers): runs here for real."""
-        exec(compile(source, "<given>", "exec"), self.namespace)
+        """Instructor code (imports, given helpers): runs here for real, as in the kernel.
+
+        A failure is left for the tests that need what the cell defines to report."""
+        self._bind_proxies()
+        try:
+            exec(compile(source, "<given>", "exec"), self.namespace)
+        except Exception:
+            pass
         self._bind_proxies()
 
     def _bind_proxies(self) -> None:
@@ -109,6 +120,7 @@ class TrustedRun:
         """Run one graded cell here; ``""`` if it passes, else why not."""
         self._bind_proxies()
         try:
+            self._install_helper()
             exec(compile(transform(source), "<test>", "exec"), self.namespace)
         except StudentCodeError as exc:
             return str(exc)
@@ -119,13 +131,16 @@ class TrustedRun:
         return ""
 
 
-def graded_cells(nb: NotebookNode) -> list[tuple[int, NotebookNode]]:
-    return [(i, c) for i, c in enumerate(nb.cells) if c.cell_type == "code" and c.metadata.get("nbgrader", {}).get("grade")]
+def _nbgrader(cell: NotebookNode) -> dict:
+    return cell.metadata.get("nbgrader", {})
 
 
-def given_cells(nb: NotebookNode) -> list[NotebookNode]:
-    """Locked instructor cells that are neither tests nor solutions (imports, given helpers)."""
-    return [c for c in nb.cells if c.cell_type == "code"
-            and c.metadata.get("nbgrader", {}).get("locked")
-            and not c.metadata.get("nbgrader", {}).get("grade")
-            and not c.metadata.get("nbgrader", {}).get("solution")]
+def is_test_cell(cell: NotebookNode) -> bool:
+    """A graded cell that is not the student's answer: the tests of a task."""
+    return cell.cell_type == "code" and bool(_nbgrader(cell).get("grade")) and not _nbgrader(cell).get("solution")
+
+
+def is_given_cell(cell: NotebookNode) -> bool:
+    """A locked instructor cell that is neither a test nor a solution (imports, given helpers)."""
+    meta = _nbgrader(cell)
+    return cell.cell_type == "code" and bool(meta.get("locked")) and not meta.get("grade") and not meta.get("solution")

@@ -134,7 +134,7 @@ CASES: dict[str, Callable] = {f.__name__: f for f in [
 
 
 def tamper_comparisons(sol, rel):
-    """Stubs that return None, and every comparison the tests use replaced by `always true`."""
+    """Stubs that return None; every comparison the tests use, and the grader's own helpers, replaced."""
     nb = copy.deepcopy(rel)
     for cell in nb.cells:
         if cell.metadata.get("nbgrader", {}).get("solution"):
@@ -149,6 +149,10 @@ def tamper_comparisons(sol, rel):
         "np.testing.assert_allclose = lambda *a, **k: None\n"
         "torch.allclose = always\n"
         "builtins.all = builtins.any = always\n"
+        "import grader.rpc\n"
+        "grader.rpc.save = lambda *a, **k: None  # the channel that brings results back\n"
+        "def __course_rpc__(*a, **k):  # the grader's helper in the kernel\n"
+        "    pass\n"
         "print('Task 1.1: visible tests passed')"
     )
     nb.cells.insert(1, new_code_cell(patch))

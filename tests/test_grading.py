@@ -40,6 +40,11 @@ def test_grade_table_and_feedback(lab_checks, lab_id):
     task_columns = [c for c in rows[0] if c.startswith("Task ")]
     assert task_columns and sum(float(solution[c]) for c in task_columns) == float(solution["total"])
 
+    # cells tagged skip-when-grading are not run; test cells carry the grader's outputs only
+    graded_nb = nbformat.read(next((work / "graded" / "course" / "autograded" / "solution").rglob("*.ipynb")), as_version=4)
+    skipped = [c for c in graded_nb.cells if "skip-when-grading" in c.metadata.get("tags", [])]
+    assert all(not c.outputs for c in skipped), "a cell tagged skip-when-grading was run"
+
     secrets = secret_lines()[lab_id]
     # feedback shows the student's own code (here: the solution's), never hidden-test code
     hidden = secrets.hidden - secrets.solution
