@@ -110,14 +110,19 @@ def main() -> int:
         graded = sum(row.status == "graded" for row in rows)
         print(f"python -m grader autograde: {ours_seconds:7.1f} s, graded {graded} of {len(students)}, rows {len(rows)}")
 
-    both = sorted(set(plain) & {s for s, r in zip(ours, rows) if r.status == "graded"})
+    graded_by_us = {s for s, r in zip(ours, rows) if r.status == "graded"}
+    damaged = {s for s in students if s.rsplit("-", 1)[0] in DAMAGED}
+    both = sorted((set(plain) & graded_by_us) - damaged)
     disagree = [f"{s}: nbgrader {plain[s]:g}, ours {ours[s]:g}" for s in both if abs(plain[s] - ours[s]) > 1e-9]
     print(f"speed-up: {plain_seconds / ours_seconds:.2f}x")
-    print(f"scores agree on all {len(both)} submissions both graded: {not disagree}")
+    print(f"scores agree on all {len(both)} undamaged submissions both graded: {not disagree}")
     for line in disagree:
         print("  differs:", line)
-    missing = sorted(set(students) - set(plain))
-    print(f"not graded by plain nbgrader: {', '.join(missing) or 'none'}")
+    print("damaged notebooks (plain nbgrader cannot see their tests or solutions; ours rebuilds them):")
+    for s in sorted(damaged):
+        print(f"  {s:28s} nbgrader {plain[s]:g}" if s in plain else f"  {s:28s} nbgrader failed", f"  ours {ours[s]:g}")
+    missing = sorted(set(students) - set(plain) - damaged)
+    print(f"hostile notebooks plain nbgrader did not grade: {', '.join(missing) or 'none'}")
     print("ours on those:", ", ".join(f"{s} {ours[s]:g}" for s in missing))
     return 0
 

@@ -32,7 +32,7 @@ from nbformat import NotebookNode
 from nbformat.v4 import new_output
 from nbgrader.preprocessors import Execute
 
-from grader.trusted import StudentCodeError, TrustedRun, is_given_cell, is_test_cell
+from grader.trusted import StudentCodeError, TrustedRun, is_given_cell, is_test_cell, runs_in_kernel
 from traitlets import Bool, Integer, List, Unicode
 
 KERNEL_NAME = "course-sandbox"
@@ -118,7 +118,7 @@ class GuardedExecute(Execute):
             self._completed.add(index)
             return cell, resources
         result = super().preprocess_cell(cell, resources, index)
-        if self._trusted and is_given_cell(cell):
+        if self._trusted and is_given_cell(cell) and not runs_in_kernel(cell):
             self._trusted.run_given(cell.source)
         self._completed.add(index)
         return result

@@ -10,7 +10,9 @@ brings plain data back. Inputs, reference values and comparisons all live in thi
 What crosses with each call: the arguments, and numpy's floating-point error state
 (``np.errstate``) of the test, which the kernel applies around the student's function, so a test
 that demands no overflow gets it. What tests must not rely on: global random state in the
-kernel (pass seeds as arguments) or variables of cells the test does not run here.
+kernel (pass seeds as arguments) or variables of cells the test does not run here. Classes the
+student writes do not cross: a given cell tagged ``runs-in-kernel`` defines functions that use
+them in the kernel and return plain data, and the tests call those.
 """
 
 from __future__ import annotations
@@ -25,6 +27,9 @@ import numpy as np
 from nbformat import NotebookNode
 
 from grader import rpc
+
+
+KERNEL_SIDE_TAG = "runs-in-kernel"
 
 
 class StudentCodeError(Exception):
@@ -144,3 +149,18 @@ def is_given_cell(cell: NotebookNode) -> bool:
     """A locked instructor cell that is neither a test nor a solution (imports, given helpers)."""
     meta = _nbgrader(cell)
     return cell.cell_type == "code" and bool(meta.get("locked")) and not meta.get("grade") and not meta.get("solution")
+
+
+def runs_in_kernel(cell: NotebookNode) -> bool:
+    """A given cell whose functions work on the student's objects (say, building a graph of their
+    ``Value`` class and returning plain numbers): the tests call them in the kernel, as proxies."""
+    return KERNEL_SIDE_TAG in cell.metadata.get("tags", [])
+
+
+def kernel_functions(nb: NotebookNode) -> list[str]:
+    """Functions the tests reach in the kernel: the student's, and those of kernel-side cells."""
+    from grader.normalize import defined_names
+
+    return sorted({name for cell in nb.cells if cell.cell_type == "code"
+                   and (_nbgrader(cell).get("solution") or runs_in_kernel(cell))
+                   for name in defined_names(cell.source)})

@@ -26,8 +26,9 @@ from nbgrader.preprocessors import Execute
 
 from grader.course import COURSE_ID, nbgrader_config
 from grader.labs import REPO
-from grader.normalize import Ungradable, defined_names, read_submission, rebuild
+from grader.normalize import Ungradable, read_submission, rebuild
 from grader.sandbox import KERNEL_NAME, GuardedExecute, install_kernelspec
+from grader.trusted import kernel_functions
 
 MAX_NOTEBOOK_BYTES = 20 * 1024 * 1024
 _KERNELSPEC: dict[tuple[int, bool], object] = {}
@@ -120,9 +121,7 @@ def _grade(job: Job) -> dict:
     config.GuardedExecute.wall_limit = job.wall_limit
     config.GuardedExecute.kernel_name = KERNEL_NAME
     config.GuardedExecute.trusted_checks = job.protections
-    config.GuardedExecute.student_functions = sorted(
-        {name for cell in instructor.cells if cell.metadata.get("nbgrader", {}).get("solution")
-         for name in defined_names(cell.source)})
+    config.GuardedExecute.student_functions = kernel_functions(instructor)
     config.KernelManager.transport = "ipc"
     sockets = Path(tempfile.mkdtemp(prefix="k", dir="/tmp"))  # Unix socket paths must stay short
     config.KernelManager.ip = str(sockets / "ipc")
