@@ -18,6 +18,7 @@ them in the kernel and return plain data, and the tests call those.
 from __future__ import annotations
 
 import ast
+import builtins
 import shutil
 import tempfile
 from pathlib import Path
@@ -34,6 +35,19 @@ KERNEL_SIDE_TAG = "runs-in-kernel"
 
 class StudentCodeError(Exception):
     """The student's function raised inside their kernel."""
+
+
+def _kernel_error(ename: str, message: str) -> StudentCodeError:
+    """The error to raise here for one raised in the kernel: also an instance of the builtin
+    exception of that name (``ValueError``, ``FloatingPointError``, ...), so a test that expects
+    the student's code to raise it can catch it; other names stay a plain ``StudentCodeError``."""
+    builtin = getattr(builtins, ename, None)
+    if isinstance(builtin, type) and issubclass(builtin, Exception) and builtin is not Exception:
+        try:
+            return type(ename, (StudentCodeError, builtin), {})(message)
+        except TypeError:  # an exception type whose layout cannot be combined
+            pass
+    return StudentCodeError(message)
 
 
 class _Lambdas(ast.NodeTransformer):
@@ -88,7 +102,7 @@ class TrustedRun:
             rpc.save(self.folder / "in", (list(args), kwargs, np.geterr()))
             status, ename, evalue = self.call_kernel(f"__course_rpc__({name!r}, {str(self.folder)!r})")
             if status != "ok":
-                raise StudentCodeError(f"{name} raised {ename}: {evalue}")
+                raise _kernel_error(ename, f"{name} raised {ename}: {evalue}")
             try:
                 out = rpc.load(self.folder / "out")
             except Exception as exc:  # missing or malformed: the student's process interfered
