@@ -14,21 +14,32 @@ from leaks import html_text, leaked, notebook_text, secret_lines, squeeze
 
 pytestmark = pytest.mark.slow
 CHAPTER = "book/01-perceptrons-mlps.html"
+# each chapter and the figures it must show
+CHAPTERS = {CHAPTER: 3, "book/02-backprop.html": 3, "book/03-conv-arithmetic.html": 1}
 
 
 def test_site_builds_with_every_page(built_site):
-    for page in ["index.html", "book/intro.html", CHAPTER, "book/labs.html", "book/grading.html"]:
+    for page in ["index.html", "book/intro.html", *CHAPTERS, "book/labs.html", "book/grading.html"]:
         assert (built_site / page).is_file(), f"missing {page}"
-    chapter = (built_site / CHAPTER).read_text()
-    assert chapter.count('<img alt=') >= 3, "the chapter's figures are missing"
-    for src in re.findall(r'<img[^>]+src="([^"]+)"', chapter):
-        assert (built_site / "book" / src).resolve().is_file(), f"broken image {src}"
+    for page, figures in CHAPTERS.items():
+        chapter = (built_site / page).read_text()
+        assert chapter.count('<img alt=') >= figures, f"{page}: figures are missing"
+        for src in re.findall(r'<img[^>]+src="([^"]+)"', chapter):
+            assert (built_site / "book" / src).resolve().is_file(), f"{page}: broken image {src}"
+    for lab in all_labs():  # every lab is downloadable from the site
+        assert list(built_site.rglob(lab.notebook_name)), f"{lab.notebook_name} is not on the site"
 
 
 def test_worked_numbers_are_computed_into_the_page(built_site):
     text = squeeze(html_text(built_site / CHAPTER))
     assert "2.9, 0.0 and 12.9" in text and "5.2667" in text
     assert "2.04" in text and "0.89" in text
+    backprop = squeeze(html_text(built_site / "book/02-backprop.html"))
+    assert r"\(q\) = 3 and \(f\) = -12" in backprop, "chapter 2: the lecture's f = (x + y) z example"
+    assert r"\(\partial f / \partial x\) = -4, \(\partial f / \partial y\) = -4 and \(\partial f / \partial z\) = 3" in backprop
+    conv = squeeze(html_text(built_site / "book/03-conv-arithmetic.html"))
+    for number in ["32x32x10", "760", "(1, 8, 5, 5)", "gives 2.33", "55x55x96", "27x27x256", "138,357,544", "see 7x7"]:
+        assert number in conv, f"chapter 3 lacks the worked number {number}"
 
 
 def test_site_needs_no_network(built_site):
