@@ -105,7 +105,9 @@ class GuardedExecute(Execute):
 
     def _call_kernel(self, code: str) -> tuple[str, str, str]:
         """Run ``code`` in the student's kernel; a timeout or a dead kernel raises as for a cell."""
-        reply = self.wait_for_reply(self.kc.execute(code, store_history=False, allow_stdin=False))
+        # stop_on_error=False: an error raised by the student's function (which a test may expect)
+        # must not make the kernel abort the requests that follow it
+        reply = self.wait_for_reply(self.kc.execute(code, store_history=False, allow_stdin=False, stop_on_error=False))
         content = reply["content"] if reply else {}
         return content.get("status", "error"), content.get("ename", ""), content.get("evalue", "")
 
