@@ -5,5 +5,6 @@ See ``data/README.md`` for each dataset's source, size, split and licence.
 """
 
 from data.digits import DigitsSplit, load_digits
+from data.mnist import load_mnist
 
-__all__ = ["DigitsSplit", "load_digits"]
+__all__ = ["DigitsSplit", "load_digits", "load_mnist"]

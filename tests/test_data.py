@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from data import load_digits
+from data import load_digits, load_mnist
 
 
 def test_split_is_seeded_and_reproducible():
@@ -31,3 +31,21 @@ def test_images_keep_their_shape_when_asked():
 def test_bad_fraction_is_a_clear_error():
     with pytest.raises(ValueError, match="test_fraction"):
         load_digits(test_fraction=1.5)
+
+
+def test_mnist_split_sizes_and_values():
+    split = load_mnist(seed=0)
+    assert split.X_train.shape == (4000, 28, 28) and split.X_test.shape == (1000, 28, 28)
+    assert split.X_train.min() == 0.0 and split.X_train.max() == 1.0
+    counts = np.bincount(split.y_test, minlength=10)
+    assert counts.sum() == 1000 and counts.min() > 70, counts
+    assert np.array_equal(load_mnist(seed=0).y_train, split.y_train)
+
+
+def test_mnist_resizes_for_lenet_and_the_1989_network():
+    big, small = load_mnist(seed=1, size=32), load_mnist(seed=1, size=16)
+    assert big.X_train.shape[1:] == (32, 32) and small.X_train.shape[1:] == (16, 16)
+    plain = load_mnist(seed=1)
+    assert np.array_equal(big.X_train[:, 2:30, 2:30], plain.X_train) and big.X_train[:, :2].max() == 0.0
+    # area averaging (windows of 1.75 pixels, so they overlap a little) keeps each image's mean ink
+    assert np.abs(small.X_train.mean(axis=(1, 2)) - plain.X_train.mean(axis=(1, 2))).max() < 0.02
