@@ -1,7 +1,8 @@
 """Plain data across the boundary between the grader and a student's kernel.
 
-Only numbers, strings, None, numpy arrays (saved with ``allow_pickle=False``), lists, tuples,
-dicts, and lambdas written in tests (as source) cross it: no pickle, so nothing a student's code returns can
+Only numbers, strings, None, numpy arrays (saved with ``allow_pickle=False``), torch tensors
+(as their values: no gradient history), lists, tuples, dicts, and lambdas written in tests (as
+source) cross it: no pickle, so nothing a student's code returns can
 run code in the grader. Both sides import this module.
 """
 
@@ -37,6 +38,10 @@ def encode(value: Any) -> tuple[Any, dict[str, np.ndarray]]:
             key = f"a{len(arrays)}"
             arrays[key] = np.ascontiguousarray(x)
             return {"__array__": key}
+        if _is_tensor(x):
+            key = f"a{len(arrays)}"
+            arrays[key] = np.ascontiguousarray(x.detach().cpu().numpy())
+            return {"__tensor__": key}
         if isinstance(x, np.generic):
             x = x.item()
         if x is None or isinstance(x, (bool, int, str)):
@@ -54,6 +59,11 @@ def encode(value: Any) -> tuple[Any, dict[str, np.ndarray]]:
     return enc(value), arrays
 
 
+def _is_tensor(value: Any) -> bool:
+    """A torch tensor, recognised without importing torch (the kernel may not have it loaded)."""
+    return type(value).__module__.startswith("torch") and type(value).__name__ in {"Tensor", "Parameter"}
+
+
 def _sendable(value: Any) -> bool:
     try:
         encode(value)
@@ -67,6 +77,10 @@ def decode(spec: Any, arrays: dict[str, np.ndarray], make_lambda: Callable[[str,
         if isinstance(x, dict):
             if "__array__" in x:
                 return np.array(arrays[x["__array__"]])
+            if "__tensor__" in x:
+                import torch
+
+                return torch.from_numpy(np.array(arrays[x["__tensor__"]]))
             if "__float__" in x:
                 return float(x["__float__"])
             if "__seq__" in x:

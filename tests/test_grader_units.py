@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import nbformat
+import numpy as np
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
@@ -61,3 +62,30 @@ def test_every_mutant_targets_a_real_solution_cell():
             patched = with_mutant(solution, mutant)
             assert len(patched.cells) == len(solution.cells) + 1
             compile(mutant.source, mutant.name, "exec")
+
+
+def test_plain_data_crosses_the_rpc_boundary_and_nothing_else(tmp_path):
+    import torch
+
+    from grader import rpc
+
+    value = {"a": [1, 2.5, float("inf"), None, "text"], "b": (np.arange(6.0).reshape(2, 3), True),
+             "t": torch.tensor([[1.0, -2.0]], requires_grad=True)}
+    rpc.save(tmp_path / "msg", value)
+    back = rpc.load(tmp_path / "msg")
+    assert back["a"] == [1, 2.5, float("inf"), None, "text"] and isinstance(back["b"], tuple)
+    assert np.array_equal(back["b"][0], value["b"][0])
+    assert isinstance(back["t"], torch.Tensor) and torch.equal(back["t"], value["t"].detach())
+    with pytest.raises(TypeError, match="cannot cross"):
+        rpc.save(tmp_path / "bad", {"f": object()})
+    with pytest.raises(TypeError, match="Python objects"):
+        rpc.save(tmp_path / "bad", np.array([object()]))
+
+
+def test_student_errors_keep_their_builtin_type():
+    from grader.trusted import StudentCodeError, _kernel_error
+
+    error = _kernel_error("ValueError", "f raised ValueError: does not fit")
+    assert isinstance(error, ValueError) and isinstance(error, StudentCodeError)
+    assert type(_kernel_error("MadeUpError", "x")) is StudentCodeError
+    assert not isinstance(_kernel_error("KeyboardInterrupt", "x"), KeyboardInterrupt)
