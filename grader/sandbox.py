@@ -62,7 +62,7 @@ class GuardedExecute(Execute):
 
     wall_limit = Integer(0, help="seconds for the whole notebook; 0 for no limit").tag(config=True)
     trusted_checks = Bool(True, help="re-run graded cells in the grader's process").tag(config=True)
-    student_functions = List(Unicode(), help="functions the student writes (proxied in the re-run)").tag(config=True)
+    student_functions = List(Unicode(), help="functions the tests call in the kernel (proxied when a test cell runs)").tag(config=True)
     stop_reason = Unicode("")
 
     def preprocess(self, nb: NotebookNode, resources: dict, km=None):
