@@ -19,7 +19,8 @@ import nbformat
 from grader.labs import all_labs
 
 MIN_LENGTH = 16  # shorter lines ("return grad", "else:") are too generic to call a leak
-GENERIC = re.compile(r"^(for|while|with|else|try|except|finally)\b")  # loop headers and the like
+# loop headers and the like, and plain imports ("from torch import nn" gives nothing away)
+GENERIC = re.compile(r"^(for|while|with|else|try|except|finally)\b|^(import [\w.]+( as \w+)?|from [\w.]+ import [\w, ]+)$")
 REGIONS = {"solution": ("BEGIN SOLUTION", "END SOLUTION"), "hidden": ("BEGIN HIDDEN TESTS", "END HIDDEN TESTS")}
 
 

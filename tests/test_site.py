@@ -15,7 +15,7 @@ from leaks import html_text, leaked, notebook_text, secret_lines, squeeze
 pytestmark = pytest.mark.slow
 CHAPTER = "book/01-perceptrons-mlps.html"
 # each chapter and the figures it must show
-CHAPTERS = {CHAPTER: 3, "book/02-backprop.html": 3, "book/03-conv-arithmetic.html": 2}
+CHAPTERS = {CHAPTER: 3, "book/02-backprop.html": 3, "book/03-conv-arithmetic.html": 2, "book/04-cnn-architectures.html": 4}
 
 
 def test_site_builds_with_every_page(built_site):
@@ -40,6 +40,8 @@ def test_worked_numbers_are_computed_into_the_page(built_site):
     conv = squeeze(html_text(built_site / "book/03-conv-arithmetic.html"))
     for number in ["32x32x10", "760", "(1, 8, 5, 5)", "gives 2.33", "55x55x96", "27x27x256", "138,357,544", "see 7x7"]:
         assert number in conv, f"chapter 3 lacks the worked number {number}"
+    cnn = squeeze(html_text(built_site / "book/04-cnn-architectures.html"))
+    assert "That is 9,760 free parameters" in cnn, "chapter 4: the 1989 network's parameter count"
 
 
 def test_site_needs_no_network(built_site):
