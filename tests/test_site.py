@@ -15,7 +15,8 @@ from leaks import html_text, leaked, notebook_text, secret_lines, squeeze
 pytestmark = pytest.mark.slow
 CHAPTER = "book/01-perceptrons-mlps.html"
 # each chapter and the figures it must show
-CHAPTERS = {CHAPTER: 3, "book/02-backprop.html": 3, "book/03-conv-arithmetic.html": 2, "book/04-cnn-architectures.html": 4}
+CHAPTERS = {CHAPTER: 3, "book/02-backprop.html": 3, "book/03-conv-arithmetic.html": 2, "book/04-cnn-architectures.html": 4,
+            "book/05-gpu-kernels.html": 3}
 
 
 def test_site_builds_with_every_page(built_site):
@@ -42,6 +43,9 @@ def test_worked_numbers_are_computed_into_the_page(built_site):
         assert number in conv, f"chapter 3 lacks the worked number {number}"
     cnn = squeeze(html_text(built_site / "book/04-cnn-architectures.html"))
     assert "That is 9,760 free parameters" in cnn, "chapter 4: the 1989 network's parameter count"
+    gpu = squeeze(html_text(built_site / "book/05-gpu-kernels.html"))
+    for number in ["One warp, 4 sectors against 32", "the last 24 threads", "OutOfBoundsError", "UninitialisedReadError"]:
+        assert number in gpu, f"chapter 5 lacks {number!r}"
 
 
 def test_site_needs_no_network(built_site):

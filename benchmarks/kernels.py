@@ -1,0 +1,152 @@
+"""Lab 05's reference kernels against PyTorch: time, GB/s or TFLOP/s, and the ratio to torch.
+
+The kernels are read from the instructor's notebook (solutions/05-cuda-kernels), so they are
+exactly what the lab grades against. With a CUDA GPU every kernel runs on it, on torch CUDA
+tensors (no copies), at sizes up to 4096 x 4096, timed with CUDA events after a warm-up; the
+target for the tiled matrix multiply is within 4x of torch in float32. Without a GPU the kernels
+run at small sizes on the CPU three ways (the course's simulator with and without its checks,
+and numba's simulator) and torch runs on the CPU; the figures then measure the simulators.
+
+    python benchmarks/kernels.py             # sizes for the machine it finds
+    python benchmarks/kernels.py --repeat 5  # best of 5 timed runs per entry (GPU)
+"""
+
+from __future__ import annotations
+
+import argparse
+import linecache
+import platform
+import sys
+import time
+from pathlib import Path
+from typing import Callable
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+import nbformat  # noqa: E402
+import numpy as np  # noqa: E402
+import torch  # noqa: E402
+
+import grader.gpu as gpu  # noqa: E402  (before numba.cuda)
+from grader.cuda_check import run_checked  # noqa: E402
+
+NOTEBOOK = REPO / "solutions" / "05-cuda-kernels" / "cuda_kernels.ipynb"
+
+
+def reference_kernels() -> dict:
+    """Execute the notebook's given and solution cells (no tests, no demonstrations) as a module."""
+    nb = nbformat.read(NOTEBOOK, as_version=4)
+    cells = [c.source for c in nb.cells if c.cell_type == "code" and "skip-when-grading" not in c.metadata.get("tags", [])
+             and not c.metadata.get("nbgrader", {}).get("grade")]
+    source = "\n\n".join(cells)
+    filename = str(NOTEBOOK) + ":reference"
+    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)  # the checker reads kernel source
+    namespace = {"__name__": "lab05_reference"}
+    exec(compile(source, filename, "exec"), namespace)
+    return namespace
+
+
+def cases(k: dict, big: bool, device: str) -> list[dict]:
+    """Each entry: a kernel launch and the torch operation it replaces, with bytes and flops."""
+    rng = torch.Generator(device="cpu").manual_seed(0)
+    rand = lambda *shape: torch.randn(*shape, generator=rng).to(device)
+    n = 1 << 24 if big else 4096
+    side = 4096 if big else 64
+    mm = 4096 if big else 32
+    rows, cols = (4096, 4096) if big else (8, 256)
+    c, h, w, f = (64, 128, 128, 64) if big else (3, 16, 16, 4)
+    x, y = rand(n), rand(n)
+    out_n = torch.empty_like(x)
+    a2 = rand(side, side)
+    out_t = torch.empty_like(a2)
+    am, bm = rand(mm, mm), rand(mm, mm)
+    cm = torch.empty(mm, mm, device=device)
+    sx = rand(rows, cols)
+    sy = torch.empty_like(sx)
+    xc, wc = rand(c, h, w), rand(f, c, 3, 3)
+    yc = torch.empty(f, h - 2, w - 2, device=device)
+    blocks = k["blocks_for"]
+    threads, tile = k["THREADS"], k["TILE"]
+    partial = torch.empty(blocks(n, threads), device=device)
+    return [
+        dict(name=f"relu n={n:,}", kernel=k["relu_kernel"], grid=blocks(n, threads), block=threads, args=(x, out_n),
+             torch=lambda: torch.relu(x), bytes=8 * n, flops=0, threads=n),
+        dict(name=f"add n={n:,}", kernel=k["add_kernel"], grid=blocks(n, threads), block=threads, args=(x, y, out_n),
+             torch=lambda: x + y, bytes=12 * n, flops=0, threads=n),
+        dict(name=f"transpose {side}x{side}", kernel=k["transpose_kernel"], grid=k["grid_for"](side, side, tile),
+             block=(tile, tile), args=(a2, out_t), torch=lambda: a2.t().contiguous(), bytes=8 * side * side, flops=0,
+             threads=side * side),
+        dict(name=f"block sum n={n:,} (first pass)", kernel=k["sum_kernel"], grid=blocks(n, threads), block=threads,
+             args=(x, partial), torch=lambda: x.sum(), bytes=4 * n, flops=n, threads=n),
+        dict(name=f"softmax {rows}x{cols}", kernel=k["softmax_kernel"], grid=rows, block=threads, args=(sx, sy),
+             torch=lambda: torch.softmax(sx, dim=1), bytes=8 * rows * cols, flops=0, threads=rows * threads),
+        dict(name=f"tiled matmul {mm}x{mm}x{mm}", kernel=k["matmul_kernel"], grid=k["grid_for"](mm, mm, tile),
+             block=(tile, tile), args=(am, bm, cm), torch=lambda: am @ bm, bytes=12 * mm * mm, flops=2 * mm ** 3,
+             threads=mm * mm),
+        dict(name=f"conv2d {c}x{h}x{w}, {f} 3x3 filters", kernel=k["conv2d_kernel"],
+             grid=(blocks(w - 2, 8), blocks(h - 2, 8), f), block=(8, 8, 1), args=(xc, wc, yc),
+             torch=lambda: torch.nn.functional.conv2d(xc[None], wc)[0], bytes=4 * (xc.numel() + wc.numel() + yc.numel()),
+             flops=2 * f * (h - 2) * (w - 2) * c * 9, threads=f * (h - 2) * (w - 2)),
+    ]
+
+
+def time_gpu(run: Callable[[], object], repeat: int) -> float:
+    run()
+    torch.cuda.synchronize()
+    best = float("inf")
+    for _ in range(repeat):
+        start, end = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
+        start.record()
+        run()
+        end.record()
+        torch.cuda.synchronize()
+        best = min(best, start.elapsed_time(end) / 1000)
+    return best
+
+
+def time_cpu(run: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    run()
+    return time.perf_counter() - start
+
+
+def rate(case: dict, seconds: float) -> str:
+    if case["flops"] and case["flops"] > case["bytes"]:
+        return f"{case['flops'] / seconds / 1e12:9.3f} TFLOP/s" if gpu.GPU else f"{case['flops'] / seconds / 1e6:9.3f} MFLOP/s"
+    return f"{case['bytes'] / seconds / 1e9:9.3f} GB/s   " if gpu.GPU else f"{case['bytes'] / seconds / 1e6:9.3f} MB/s   "
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--repeat", type=int, default=3, help="timed runs per entry on a GPU (the best is kept)")
+    args = parser.parse_args()
+    k = reference_kernels()
+    device = "cuda" if gpu.GPU else "cpu"
+    name = torch.cuda.get_device_name() if gpu.GPU else f"{platform.machine()} CPU, {torch.get_num_threads()} threads"
+    print(f"{time.strftime('%Y-%m-%d')}  {name}  torch {torch.__version__}  numpy {np.__version__}  "
+          f"python {platform.python_version()}\ncommand: python benchmarks/kernels.py --repeat {args.repeat}\n")
+    if gpu.GPU:
+        print(f"{'kernel':40s} {'time':>10s} {'achieved':>18s} {'torch':>10s} {'kernel/torch':>12s}")
+        for case in cases(k, big=True, device=device):
+            kernel = case["kernel"]
+            seconds = time_gpu(lambda: kernel[case["grid"], case["block"]](*case["args"]), args.repeat)
+            reference = time_gpu(case["torch"], args.repeat)
+            print(f"{case['name']:40s} {seconds * 1e3:8.3f} ms {rate(case, seconds)} {reference * 1e3:8.3f} ms "
+                  f"{seconds / reference:10.1f}x")
+        return
+    print("No CUDA GPU: simulators on the CPU, small sizes (threads/s = CUDA threads simulated per second).\n")
+    print(f"{'kernel':34s} {'checked':>18s} {'unchecked':>18s} {'numba simulator':>18s} {'torch CPU':>10s}")
+    for case in cases(k, big=False, device=device):
+        arrays = [a.numpy() if isinstance(a, torch.Tensor) else a for a in case["args"]]
+        kernel, grid, block = case["kernel"], case["grid"], case["block"]
+        checked = time_cpu(lambda: run_checked(kernel, grid, block, *arrays))
+        unchecked = time_cpu(lambda: run_checked(kernel, grid, block, *arrays, checks=False))
+        simulator = time_cpu(lambda: kernel[grid, block](*arrays))
+        reference = time_cpu(case["torch"])
+        per = lambda s: f"{case['threads'] / s:12,.0f} thr/s"
+        print(f"{case['name']:34s} {per(checked)} {per(unchecked)} {per(simulator)} {reference * 1e3:7.2f} ms")
+
+
+if __name__ == "__main__":
+    main()

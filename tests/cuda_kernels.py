@@ -1,0 +1,94 @@
+"""Small kernels, right and wrong, for tests/test_cuda_check.py (kernels need a source file)."""
+
+import os
+
+import grader.gpu  # noqa: F401  (before numba.cuda: the simulator without a GPU)
+from numba import cuda, float32
+
+THREADS = 32
+
+
+@cuda.jit
+def scale(x, out):
+    i = cuda.grid(1)
+    if i < x.size:
+        out[i] = 2 * x[i]
+
+
+@cuda.jit
+def scale_unguarded(x, out):
+    i = cuda.grid(1)
+    out[i] = 2 * x[i]
+
+
+@cuda.jit
+def shift_left(x, out):
+    """out[i] = x[i - 1], with the guard forgetting i = 0 (a negative index: out of bounds on a GPU)."""
+    i = cuda.grid(1)
+    if i < x.size:
+        out[i] = x[i - 1]
+
+
+@cuda.jit
+def reverse_block(x, out):
+    """Each block reverses its THREADS elements through shared memory."""
+    buffer = cuda.shared.array(THREADS, float32)
+    t = cuda.threadIdx.x
+    buffer[t] = x[cuda.grid(1)]
+    cuda.syncthreads()
+    out[cuda.grid(1)] = buffer[THREADS - 1 - t]
+
+
+@cuda.jit
+def reverse_block_no_barrier(x, out):
+    buffer = cuda.shared.array(THREADS, float32)
+    t = cuda.threadIdx.x
+    buffer[t] = x[cuda.grid(1)]
+    out[cuda.grid(1)] = buffer[THREADS - 1 - t]
+
+
+@cuda.jit
+def overwrite_after_read(x, out):
+    """Reads a neighbour's slot, then overwrites its own without a barrier in between (write after read)."""
+    buffer = cuda.shared.array(THREADS, float32)
+    t = cuda.threadIdx.x
+    buffer[t] = x[cuda.grid(1)]
+    cuda.syncthreads()
+    out[cuda.grid(1)] = buffer[(t + THREADS - 1) % THREADS]
+    buffer[t] = 0.0
+
+
+@cuda.jit
+def total_racy(x, total):
+    i = cuda.grid(1)
+    if i < x.size:
+        total[0] += x[i]
+
+
+@cuda.jit
+def total_atomic(x, total):
+    i = cuda.grid(1)
+    if i < x.size:
+        cuda.atomic.add(total, 0, x[i])
+
+
+@cuda.jit
+def barrier_inside_branch(x, out):
+    buffer = cuda.shared.array(THREADS, float32)
+    t = cuda.threadIdx.x
+    if t < 16:
+        buffer[t] = x[t]
+        cuda.syncthreads()
+    out[t] = x[t]
+
+
+@cuda.jit
+def spin(x):
+    i = 0
+    while x[0] == x[0]:
+        i += 1
+
+
+@cuda.jit
+def crash(x):
+    os._exit(3)  # stands in for a segfault: the process running the kernel dies
