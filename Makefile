@@ -15,7 +15,7 @@ $(STAMP): requirements.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install $(PIP_QUIET) -r requirements.txt 2>&1 | grep -v "^WARNING: Location" || true
 	$(PY) -m pip install $(PIP_QUIET) --no-deps -e . 2>&1 | grep -v "^WARNING: Location" || true
-	$(PY) -c "import torch, nbgrader, jupyter_book, sklearn, grader, data"
+	$(PY) -c "import torch, nbgrader, jupyter_book, sklearn, grader, course"
 	touch $@
 
 # MathJax is served from the site itself (no CDN): copy the pinned npm package's CHTML build.
@@ -26,7 +26,7 @@ $(MATHJAX): package.json package-lock.json
 	cp -r node_modules/mathjax/es5/output/chtml _vendor/mathjax/output/
 
 book: env
-	$(VENV)/bin/jupyter-book build . --warningiserror --nitpick --keep-going
+	PYTHONPATH=$(CURDIR) $(VENV)/bin/jupyter-book build . --warningiserror --nitpick --keep-going
 
 # The website test renders pages in headless Chromium (Debian's package; root and apt-get needed).
 browser:

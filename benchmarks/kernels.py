@@ -28,8 +28,8 @@ import nbformat  # noqa: E402
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
-import grader.gpu as gpu  # noqa: E402  (before numba.cuda)
-from grader.cuda_check import run_checked  # noqa: E402
+import course.gpu as gpu  # noqa: E402  (before numba.cuda)
+from course.cuda_check import run_checked  # noqa: E402
 
 NOTEBOOK = REPO / "solutions" / "05-cuda-kernels" / "cuda_kernels.ipynb"
 

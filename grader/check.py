@@ -5,12 +5,29 @@ For every lab, one autograde run grades three kinds of submission:
 - ``student-version``: the released notebook, untouched, must run without breaking the grader
   and score 0;
 - ``mutant-<name>``: the solution with one plausible wrong implementation from
-  ``tests/mutants/<lab>/<name>.py`` added right after that task's solution cell; the task named
-  on the mutant's first line (``# Task 1.4: ...``) must lose points.
+  ``solutions/<lab>/mutants/``; the task named on the mutant's first line (``# Task 1.4: ...``)
+  must lose points.
+
+A mutant is one of two kinds of file:
+- ``<name>.py``: code run right after the task's solution cell (it redefines or wraps a function);
+- ``<name>.patch``: edits of the task's solution cell, as search/replace blocks::
+
+      # Task 5.5: no barrier after the multiply-add
+      <<<<<<< solution
+              acc += a_tile[ty, j] * b_tile[j, tx]
+          cuda.syncthreads()
+      =======
+              acc += a_tile[ty, j] * b_tile[j, tx]
+      >>>>>>> mutant
+
+  Each block's first half must occur exactly once in the solution cell, so a mutant that no longer
+  matches the solution is reported instead of silently testing nothing.
 """
 
 from __future__ import annotations
 
+import copy
+import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,35 +39,55 @@ from grader.autograde import GradeRow, autograde
 from grader.labs import Lab, task_in_text, task_of_grade_id, task_sort_key
 
 
+_BLOCK = re.compile(r"^<<<<<<< solution\n(.*?)^=======\n(.*?)^>>>>>>> mutant$", re.M | re.S)
+
+
 @dataclass(frozen=True)
 class Mutant:
     name: str
     task: str
     description: str
-    source: str
+    source: str  # code run after the solution cell (``.py``); empty for a patch
+    edits: tuple[tuple[str, str], ...] = ()  # (solution text, mutant text) pairs (``.patch``)
 
 
 def load_mutants(lab: Lab) -> list[Mutant]:
-    """Wrong implementations kept under ``tests/mutants/<lab>/``; the first line names the task."""
+    """Wrong implementations kept under ``solutions/<lab>/mutants/``; the first line names the task."""
     mutants = []
-    for path in sorted(lab.mutants_dir.glob("*.py")):
-        source = path.read_text()
-        first = source.splitlines()[0] if source else ""
+    for path in sorted([*lab.mutants_dir.glob("*.py"), *lab.mutants_dir.glob("*.patch")]):
+        text = path.read_text()
+        first = text.splitlines()[0] if text else ""
         task = task_in_text(first)
         if task is None:
             raise ValueError(f"{path}: the first line must name the task, e.g. '# Task 1.4: ...'")
         description = first.lstrip("# ").split(":", 1)[-1].strip()
-        mutants.append(Mutant(path.stem, task, description, source))
+        if path.suffix == ".patch":
+            edits = tuple((old, new) for old, new in _BLOCK.findall(text))
+            if not edits:
+                raise ValueError(f"{path}: no '<<<<<<< solution / ======= / >>>>>>> mutant' block")
+            mutants.append(Mutant(path.stem, task, description, "", edits))
+        else:
+            mutants.append(Mutant(path.stem, task, description, text))
     return mutants
 
 
 def with_mutant(solution: nbformat.NotebookNode, mutant: Mutant) -> nbformat.NotebookNode:
-    """A copy of the solution notebook with the mutant's code right after its task's solution."""
-    nb = nbformat.from_dict(solution)
+    """A copy of the solution notebook with the mutant's code right after its task's solution
+    (a ``.py`` mutant) or with its edits applied to that solution cell (a ``.patch`` mutant)."""
+    nb = nbformat.from_dict(copy.deepcopy(solution))
     for index, cell in enumerate(nb.cells):
         meta = cell.metadata.get("nbgrader", {})
         if meta.get("solution") and task_of_grade_id(meta.get("grade_id", "")) == mutant.task:
-            nb.cells.insert(index + 1, new_code_cell(mutant.source))
+            if not mutant.edits:
+                nb.cells.insert(index + 1, new_code_cell(mutant.source))
+                return nb
+            source = cell.source if cell.source.endswith("\n") else cell.source + "\n"
+            for old, new in mutant.edits:
+                if source.count(old) != 1:
+                    found = "not found" if old not in source else f"found {source.count(old)} times"
+                    raise ValueError(f"mutant {mutant.name}: the text to replace is {found} in Task {mutant.task}'s solution cell:\n{old}")
+                source = source.replace(old, new)
+            cell.source = source
             return nb
     raise ValueError(f"mutant {mutant.name}: no solution cell for Task {mutant.task}")
 

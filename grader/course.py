@@ -63,7 +63,7 @@ def stage_course(lab: Lab, root: Path, db_url: str | None = None, cell_timeout: 
     source = root / "source" / lab.lab_id
     if source.exists():
         shutil.rmtree(source)
-    shutil.copytree(lab.source_dir, source, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    shutil.copytree(lab.source_dir, source, ignore=shutil.ignore_patterns(".ipynb_checkpoints", "mutants"))
     config = nbgrader_config(root, db_url, cell_timeout)
     api = NbGraderAPI(coursedir=CourseDirectory(config=config), config=config)
     result = api.generate_assignment(lab.lab_id, force=True, create=True)

@@ -1,7 +1,8 @@
 """Where labs live and how their tasks are named.
 
-A lab is one folder ``solutions/NN-slug/`` holding one notebook with nbgrader metadata. Its
-student version is generated into ``labs/NN-slug/``. Grade ids follow ``task_<chapter>_<n>_<kind>``
+A lab is one folder ``solutions/NN-slug/`` holding one notebook with nbgrader metadata and its
+``mutants/`` (plausible wrong answers that ``grader check`` proves the tests reject). Its student
+version is generated into ``labs/NN-slug/``. Grade ids follow ``task_<chapter>_<n>_<kind>``
 (``task_1_4_solution``, ``task_1_4_visible``, ``task_1_4_hidden``), so every cell of "Task 1.4"
 can be found from its id alone.
 """
@@ -15,7 +16,6 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 SOLUTIONS = REPO / "solutions"
 LABS = REPO / "labs"
-MUTANTS = REPO / "tests" / "mutants"
 
 _GRADE_ID = re.compile(r"^task_(\d+)_(\d+)_")
 _TASK_IN_TEXT = re.compile(r"Task (\d+\.\d+)")
@@ -41,7 +41,7 @@ class Lab:
 
     @property
     def mutants_dir(self) -> Path:
-        return MUTANTS / self.lab_id
+        return self.source_dir / "mutants"
 
     @property
     def notebook_name(self) -> str:

@@ -94,7 +94,7 @@ def main(argv: list[str] | None = None) -> None:
     elif flags:
         network = "on (this platform does not allow private namespaces)"
     os.environ["COURSE_SANDBOX"] = f"memory_mb={args.memory_mb} network={network} grader_files={files}"
-    os.environ["COURSE_CHECK_KERNELS"] = "1"  # CUDA kernels always run under grader.cuda_check when graded
+    os.environ["COURSE_CHECK_KERNELS"] = "1"  # CUDA kernels always run under course.cuda_check when graded
 
     from ipykernel.kernelapp import launch_new_instance
 

@@ -163,8 +163,8 @@ def reads_instructor_files(sol, rel):
     """Tries to load the instructor's notebook (solutions, hidden tests) and the gradebook."""
     nb = copy.deepcopy(rel)
     thief = (
-        "import glob, json, os, data\n"
-        "repo = os.path.dirname(os.path.dirname(data.__file__))\n"
+        "import glob, json, os, course\n"
+        "repo = os.path.dirname(os.path.dirname(course.__file__))\n"
         "stolen = 0\n"
         "for path in glob.glob('../../../source/*/*.ipynb') + glob.glob(repo + '/solutions/*/*.ipynb'):\n"
         "    try:\n"

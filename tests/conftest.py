@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -11,6 +12,9 @@ import pytest
 from grader.labs import REPO, all_labs
 
 sys.path.insert(0, str(Path(__file__).parent))
+# Kernels and builds started by the tests import this checkout's `course` and `grader`, whatever
+# else is installed (a second checkout, an editable install pointing elsewhere).
+os.environ["PYTHONPATH"] = os.pathsep.join([str(REPO), *filter(None, [os.environ.get("PYTHONPATH")])])
 
 
 @pytest.fixture(scope="session")

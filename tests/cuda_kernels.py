@@ -2,7 +2,7 @@
 
 import os
 
-import grader.gpu  # noqa: F401  (before numba.cuda: the simulator without a GPU)
+import course.gpu  # noqa: F401  (before numba.cuda: the simulator without a GPU)
 from numba import cuda, float32
 
 THREADS = 32

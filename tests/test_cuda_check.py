@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 import cuda_kernels as k
-from grader.cuda_check import BarrierError, OutOfBoundsError, RaceError, UninitialisedReadError, run_checked
-from grader.gpu import KernelCrashed, KernelTimeout, launch
+from course.cuda_check import BarrierError, OutOfBoundsError, RaceError, UninitialisedReadError, run_checked
+from course.gpu import KernelCrashed, KernelTimeout, launch
 
 
 def _x(n: int = 64) -> np.ndarray:

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from data import load_digits, load_mnist
+from course.data import load_digits, load_mnist
 
 
 def test_split_is_seeded_and_reproducible():

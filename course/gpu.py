@@ -6,7 +6,7 @@ find the driver. Then one call runs a kernel anywhere::
 
     launch(relu_kernel, blocks, threads, x, out)   # like relu_kernel[blocks, threads](x, out)
 
-- ``check=True`` runs the kernel under the course's checker (``grader.cuda_check``: bounds, races,
+- ``check=True`` runs the kernel under the course's checker (``course.cuda_check``: bounds, races,
   uninitialised shared memory, divergent barriers), in a child process with a time limit, so a
   kernel that hangs or crashes costs one call, not the notebook. This is the default without a
   GPU, and always when the environment sets ``COURSE_CHECK_KERNELS=1`` (the grader does).
@@ -50,8 +50,8 @@ GPU = _gpu_present()
 if not GPU:
     os.environ["NUMBA_ENABLE_CUDASIM"] = "1"
     if "numba.cuda" in sys.modules and not getattr(sys.modules["numba.cuda"], "simulator", None):
-        print("note: numba.cuda was imported before grader.gpu without a GPU; restart the kernel "
-              "and import grader.gpu first", file=sys.stderr)
+        print("note: numba.cuda was imported before course.gpu without a GPU; restart the kernel "
+              "and import course.gpu first", file=sys.stderr)
 
 DEVICE = "CUDA GPU" if GPU else "CUDA simulator (CPU)"
 DEFAULT_TIMEOUT = 60.0
@@ -91,7 +91,7 @@ def _numpy_views(args: Sequence[Any]) -> list[Any]:
 
 
 def _run_here(kernel: Any, grid: Any, block: Any, args: Sequence[Any], check: bool) -> None:
-    from grader.cuda_check import run_checked
+    from course.cuda_check import run_checked
     run_checked(kernel, grid, block, *args, checks=check)
 
 
