@@ -112,6 +112,9 @@ def autograde(
     notebook has not changed since it was graded (unless ``force``), so an interrupted run
     resumes where it stopped.
     """
+    # absolute paths: nbgrader runs with the course folder as its root, so a relative path (the
+    # default grades/<lab>) would point somewhere else from there
+    submissions_dir, out_dir = Path(submissions_dir).resolve(), Path(out_dir).resolve()
     submissions = find_submissions(submissions_dir, lab)
     out_dir.mkdir(parents=True, exist_ok=True)
     template = out_dir / "template"
