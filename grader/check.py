@@ -135,14 +135,14 @@ class _Submission:
     mutant: Mutant | None = None
 
 
-def code_digest() -> str:
+def code_digest(root: Path = REPO) -> str:
     """The grader's own code, the course library, the pinned requirements and the interpreter:
     whatever else can change a grade, besides the lab and the mutant."""
     digest = hashlib.sha256(sys.version.encode())
     for package in ("grader", "course"):
-        for path in sorted((REPO / package).rglob("*.py")):
-            digest.update(str(path.relative_to(REPO)).encode() + b"\0" + path.read_bytes())
-    digest.update((REPO / "requirements.txt").read_bytes())
+        for path in sorted((root / package).rglob("*.py")):
+            digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
+    digest.update((root / "requirements.txt").read_bytes())
     return digest.hexdigest()
 
 
