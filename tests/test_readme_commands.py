@@ -8,12 +8,16 @@ activating it would, and runs each command string unchanged through the shell, f
 with its default options and relative paths. Only the inputs a command needs are created first:
 a ``SUBMISSIONS/`` folder with one student's notebook.
 
-Two commands are run in their cheapest honest form, and the test says so:
+Three commands are run in their cheapest honest form, and the test says so:
 - ``python -m grader check`` (every lab; about a minute or more per lab) runs unchanged in a copy
   whose ``solutions/`` holds one lab, with all of its mutants; the conftest's ``lab_checks`` fixture
   runs the same check for every lab through the Python API;
+- ``python -m grader check --lab 05`` (README's table of times; about 4 minutes) is documented but
+  not run here: the same command runs as written with ``--lab 01``, and ``lab_checks`` checks Lab 05;
 - ``python benchmarks/autograde.py`` (about 12 minutes) is shown by the README only; the test runs
   the same command with ``--help`` (the script is there and starts) and asserts the README line.
+A command that the README or the site starts to show fails the first test until it is given a
+runner here (or, with a reason, a place in DOCUMENTED_ONLY).
 """
 
 from __future__ import annotations
@@ -36,13 +40,17 @@ ENVIRONMENT = [".venv", "node_modules", "_vendor"]
 
 
 def shown_commands(path: Path) -> list[str]:
-    """Lines of a page's ```bash blocks that start with `python -m grader`, comments removed."""
+    """`python -m grader` commands a page shows: lines of its ```bash blocks (comments removed) and
+    inline code spans."""
+    text = path.read_text()
     commands = []
-    for block in re.findall(r"```bash\n(.*?)```", path.read_text(), re.S):
+    for block in re.findall(r"```bash\n(.*?)```", text, re.S):
         for line in block.splitlines():
             command = line.split("#", 1)[0].strip()
             if command.startswith("python -m grader"):
                 commands.append(command)
+    text = re.sub(r"```.*?```", "", text, flags=re.S)
+    commands += [span.strip() for span in re.findall(r"`(python -m grader[^`]*)`", text)]
     return commands
 
 
@@ -54,8 +62,9 @@ ALL_COMMANDS = sorted(set(README_COMMANDS + SITE_COMMANDS))
 def test_readme_and_site_show_grader_commands():
     assert README_COMMANDS, "README.md shows no `python -m grader` command"
     assert SITE_COMMANDS, "the site shows no `python -m grader` command"
-    # every command shown is one this file knows how to run (a new one needs a case below)
-    assert set(ALL_COMMANDS) <= set(RUNNERS), f"commands without a test: {set(ALL_COMMANDS) - set(RUNNERS)}"
+    # every command shown is one this file runs, or one it names as documented only, with the reason
+    unknown = set(ALL_COMMANDS) - set(RUNNERS) - set(DOCUMENTED_ONLY)
+    assert not unknown, f"commands shown without a test: {unknown}"
 
 
 def fresh_clone(tmp_path: Path, labs: list[str] | None = None) -> Path:
@@ -133,10 +142,18 @@ RUNNERS = {
     "python -m grader release": _release,
     "python -m grader autograde SUBMISSIONS --lab 01": _autograde,
     "python -m grader check": _check,
+    "python -m grader check --lab 01": _check,
+}
+DOCUMENTED_ONLY = {
+    "python -m grader check --lab 05": "about 4 minutes on 2 cores; `check --lab 01` runs the same code path as "
+                                       "written, and the lab_checks fixture checks Lab 05 through the API",
+    # names of commands in running text, not lines to type (the lines themselves are run above)
+    "python -m grader release / autograde / check": "README's layout table names the three subcommands",
+    "python -m grader autograde": "grading.md's Speed section names the command; its full line is run above",
 }
 
 
-@pytest.mark.parametrize("command", ALL_COMMANDS)
+@pytest.mark.parametrize("command", [c for c in ALL_COMMANDS if c in RUNNERS])
 def test_command_runs_as_written_from_the_repository_root(tmp_path, command):
     RUNNERS[command](tmp_path, command)
 
