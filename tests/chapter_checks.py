@@ -10,7 +10,7 @@ from pages import parse
 
 def text(built_site: Path, chapter: str) -> str:
     """What a reader sees on ``book/<chapter>.html``, whitespace squeezed."""
-    return squeeze(html_text(built_site / "book" / f"{chapter}.html"))
+    return squeeze(html_text(built_site / "book" / f"{chapter}.html")).replace("\u2019", "'")  # typographic apostrophes
 
 
 def figures(built_site: Path, chapter: str) -> int:
