@@ -56,7 +56,7 @@ def _rendered(context, page_path: Path) -> dict:
     report = page.evaluate("""() => ({
         title: document.title,
         images: Array.from(document.images).map(i => ({src: i.src, ok: i.complete && i.naturalWidth > 0})),
-        links: Array.from(document.querySelectorAll('a[href]')).map(a => a.href),
+        links: Array.from(document.querySelectorAll('a[href], link[href]')).map(a => a.href),
         mathSource: document.querySelectorAll('.math').length,
         mathRendered: document.querySelectorAll('mjx-container').length,
         mathErrors: document.querySelectorAll('mjx-merror').length,
