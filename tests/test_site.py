@@ -10,6 +10,7 @@ its number of figures) is in ``tests/test_chapter_NN.py``.
 from __future__ import annotations
 
 import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -30,6 +31,19 @@ def test_the_table_of_contents_has_chapters_and_every_lab_a_chapter():
         assert lab.number in numbers, f"solutions/{lab.lab_id} has no chapter book/{lab.number}-*.md in _toc.yml"
     for chapter in CHAPTERS:
         assert chapter.lab is not None, f"{chapter} has no lab folder solutions/{chapter.number}-*"
+
+
+def test_the_generated_tables_read_the_same_chapters_and_labs():
+    """book/_ext/course_tables.py (which writes the intro's and the labs page's tables) agrees with
+    _toc.yml and grader.labs.all_labs(), read here independently."""
+    sys.path.insert(0, str(REPO / "book" / "_ext"))
+    import course_tables
+
+    assert [c.docname for c in course_tables.toc_chapters()] == [c.doc for c in CHAPTERS]
+    assert [lab.folder for lab in course_tables.lab_infos()] == [lab.lab_id for lab in all_labs()]
+    for info, lab in zip(course_tables.lab_infos(), all_labs()):
+        assert info.notebook == lab.notebook_name and info.released == f"labs/{lab.lab_id}/{lab.notebook_name}"
+        assert info.tasks and info.points > 0, f"{lab.lab_id}: no tasks or points found in its notebook"
 
 
 def test_every_page_of_the_table_of_contents_is_built(built_site):
