@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 MATHJAX := _vendor/mathjax/tex-chtml.js
 PIP_QUIET := --quiet --disable-pip-version-check
 
-.PHONY: book test env browser release check clean
+.PHONY: book test test-fast env browser release check clean
 
 env: $(STAMP) $(MATHJAX)
 
@@ -36,6 +36,10 @@ browser:
 
 test: env browser
 	$(PY) -m pytest tests
+
+# Everything but notebook executions, grading runs and the site build (for development; about a minute).
+test-fast: env
+	$(PY) -m pytest tests -m "not slow"
 
 release: env
 	$(PY) -m grader release

@@ -105,8 +105,13 @@ def autograde(
     dask_address: str | None = None,
     progress: bool = True,
     protections: bool = True,
+    feedback: bool = True,
+    stop_after: dict[str, str] | None = None,
 ) -> list[GradeRow]:
     """Grade every submission folder in parallel; write the gradebook, ``grades.csv`` and feedback.
+
+    ``feedback=False`` writes no feedback pages; ``stop_after`` maps a student to the grade id of
+    the last cell to run (both for ``grader check``, whose verdicts need neither).
 
     Results are kept per student under ``out_dir/results/``: a re-run skips every submission whose
     notebook has not changed since it was graded (unless ``force``), so an interrupted run
@@ -133,6 +138,7 @@ def autograde(
             lab.lab_id, lab.notebook_name, sub.student,
             str(sub.notebook) if sub.notebook else None, sub.problem, str(template), str(out_dir),
             cell_timeout, wall_limit, memory_mb, no_network, protections, threads,
+            feedback, (stop_after or {}).get(sub.student, ""),
         )
         previous = _load_result(results_dir, sub.student)
         if not force and previous and previous.get("sha256") == file_digest(job.notebook) and previous["status"] != "error":
@@ -147,7 +153,8 @@ def autograde(
             results[result["student"]] = result
         maxima = task_maxima(gb, lab)
 
-    copy_mathjax(out_dir / "feedback" / "mathjax")
+    if feedback:
+        copy_mathjax(out_dir / "feedback" / "mathjax")
     rows = [_row(results[sub.student], maxima) for sub in submissions]
     write_csv(rows, maxima, out_dir / "grades.csv")
     shutil.rmtree(out_dir / "work", ignore_errors=True)

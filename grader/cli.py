@@ -41,12 +41,12 @@ def cmd_autograde(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from grader.check import check_lab, report
+    from grader.check import CACHE, check_lab, report
 
     failed = 0
     for lab in _labs(args.lab):
         with tempfile.TemporaryDirectory(prefix=f"check-{lab.number}-") as tmp:
-            result = check_lab(lab, Path(tmp))
+            result = check_lab(lab, Path(tmp), cache=None if args.no_cache else CACHE)
         print(report(result), flush=True)
         failed += bool(result.failures)
     return 1 if failed else 0
@@ -76,6 +76,7 @@ def main(argv: list[str] | None = None) -> int:
 
     p = sub.add_parser("check", help="prove each lab's tests: full marks, zero, and mutants lose points")
     p.add_argument("--lab", help="one lab (e.g. 01); default: all")
+    p.add_argument("--no-cache", action="store_true", help="grade everything again, ignoring .cache/check/")
     p.set_defaults(func=cmd_check)
 
     args = parser.parse_args(argv)

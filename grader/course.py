@@ -48,6 +48,9 @@ def nbgrader_config(root: Path, db_url: str | None = None, cell_timeout: int = 3
     ]
     feedback = list(GenerateFeedback.class_traits()["preprocessors"].default())
     c.GenerateFeedback.preprocessors = [HideHiddenTests, *feedback]
+    # validate once after all preprocessors, not after each (nbformat recompiles its schema on
+    # every relaxed validation: about a second per submission)
+    c.Exporter.optimistic_validation = True
     c.Execute.timeout = cell_timeout
     c.Execute.interrupt_on_timeout = True
     c.Execute.kernel_name = "python3"

@@ -23,9 +23,11 @@ _TASK_IN_TEXT = re.compile(r"Task (\d+\.\d+)")
 
 @dataclass(frozen=True)
 class Lab:
-    """One lab: ``lab_id`` is the folder name, e.g. ``01-perceptron-mlp``."""
+    """One lab: ``lab_id`` is the folder name, e.g. ``01-perceptron-mlp``; ``home`` holds its
+    ``solutions/`` and ``labs/`` (the repository, or a scratch folder in tests)."""
 
     lab_id: str
+    home: Path = REPO
 
     @property
     def number(self) -> str:
@@ -33,11 +35,11 @@ class Lab:
 
     @property
     def source_dir(self) -> Path:
-        return SOLUTIONS / self.lab_id
+        return self.home / "solutions" / self.lab_id
 
     @property
     def release_dir(self) -> Path:
-        return LABS / self.lab_id
+        return self.home / "labs" / self.lab_id
 
     @property
     def mutants_dir(self) -> Path:

@@ -7,15 +7,16 @@ import tempfile
 from pathlib import Path
 
 from grader.course import stage_course
-from grader.labs import LABS, Lab
+from grader.labs import Lab
 
 
-def release(lab: Lab, dest: Path = LABS) -> Path:
+def release(lab: Lab, dest: Path | None = None) -> Path:
     """Run nbgrader's generate_assignment on ``lab`` and write the result to ``dest/<lab_id>``.
 
     Solutions become stubs that name their task, hidden tests are removed, and test cells are
-    locked. Returns the folder written.
+    locked. ``dest`` defaults to the lab's ``labs/`` folder. Returns the folder written.
     """
+    dest = lab.home / "labs" if dest is None else dest
     with tempfile.TemporaryDirectory(prefix="release-") as tmp:
         root = Path(tmp)
         stage_course(lab, root)

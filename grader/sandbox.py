@@ -63,6 +63,7 @@ class GuardedExecute(Execute):
     wall_limit = Integer(0, help="seconds for the whole notebook; 0 for no limit").tag(config=True)
     trusted_checks = Bool(True, help="re-run graded cells in the grader's process").tag(config=True)
     student_functions = List(Unicode(), help="functions the tests call in the kernel (proxied when a test cell runs)").tag(config=True)
+    stop_after = Unicode("", help="grade id of the last cell to run (grader check: later cells cannot change that task's points)").tag(config=True)
     stop_reason = Unicode("")
 
     def preprocess(self, nb: NotebookNode, resources: dict, km=None):
@@ -87,7 +88,12 @@ class GuardedExecute(Execute):
                     self._trusted = TrustedRun(self._call_kernel, list(self.student_functions))
                 for index, cell in enumerate(self.nb.cells):
                     self.preprocess_cell(cell, resources, index)
+                    if self.stop_after and cell.metadata.get("nbgrader", {}).get("grade_id") == self.stop_after:
+                        self.stop_reason = f"the check stops after {self.stop_after}"
+                        break
             self.set_widgets_metadata()
+            if self.stop_reason:
+                self._mark_unrun(self.nb)
             return self.nb, self.resources
         except CellTimeoutError:
             self.stop_reason = self.stop_reason or f"a cell ran longer than the {self.timeout} s limit; the kernel was stopped"

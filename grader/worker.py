@@ -49,6 +49,8 @@ class Job:
     no_network: bool = True
     protections: bool = True  # trusted re-run of tests and hidden grader files; off only to test them
     threads: int = 0  # BLAS/torch threads for the kernel and this worker (0: library default)
+    feedback: bool = True  # write the student's feedback page (grader check needs none)
+    stop_after: str = ""  # grade id of the last cell to run ("": the whole notebook)
 
 
 def file_digest(path: str | None) -> str:
@@ -122,6 +124,7 @@ def _grade(job: Job) -> dict:
     config.GuardedExecute.kernel_name = KERNEL_NAME
     config.GuardedExecute.trusted_checks = job.protections
     config.GuardedExecute.student_functions = kernel_functions(instructor)
+    config.GuardedExecute.stop_after = job.stop_after
     config.KernelManager.transport = "ipc"
     sockets = Path(tempfile.mkdtemp(prefix="k", dir="/tmp"))  # Unix socket paths must stay short
     config.KernelManager.ip = str(sockets / "ipc")
@@ -138,15 +141,16 @@ def _grade(job: Job) -> dict:
 
     graded_nb = root / "autograded" / job.student / job.lab_id / job.notebook_name
     reason = _stop_reason(graded_nb)
-    feedback = api.generate_feedback(job.lab_id, job.student, force=True)
-    html = root / "feedback" / job.student / job.lab_id / job.notebook_name.replace(".ipynb", ".html")
     out = Path(job.out_dir)
-    if feedback["success"] and html.exists():
-        (out / "feedback").mkdir(parents=True, exist_ok=True)
-        page = out / "feedback" / f"{job.student}.html"
-        page.write_text(offline_math(html.read_text()))
-    else:
-        reason = "; ".join(filter(None, [reason, "the feedback page could not be written"]))
+    if job.feedback:
+        feedback = api.generate_feedback(job.lab_id, job.student, force=True)
+        html = root / "feedback" / job.student / job.lab_id / job.notebook_name.replace(".ipynb", ".html")
+        if feedback["success"] and html.exists():
+            (out / "feedback").mkdir(parents=True, exist_ok=True)
+            page = out / "feedback" / f"{job.student}.html"
+            page.write_text(offline_math(html.read_text()))
+        else:
+            reason = "; ".join(filter(None, [reason, "the feedback page could not be written"]))
     keep = out / "course" / "autograded" / job.student / job.lab_id
     keep.mkdir(parents=True, exist_ok=True)
     shutil.copy(graded_nb, keep / job.notebook_name)

@@ -1,4 +1,5 @@
-"""Shared, expensive fixtures: the built website and one `grader check` run per lab."""
+"""Shared fixtures. Every test that takes ``lab`` runs once per lab (``pytest -k 03`` selects
+Lab 03 and pays for nothing else); expensive per-lab results are computed once per session."""
 
 from __future__ import annotations
 
@@ -17,6 +18,20 @@ sys.path.insert(0, str(Path(__file__).parent))
 os.environ["PYTHONPATH"] = os.pathsep.join([str(REPO), *filter(None, [os.environ.get("PYTHONPATH")])])
 
 
+def pytest_generate_tests(metafunc):
+    if "lab" in metafunc.fixturenames:
+        labs = all_labs()
+        metafunc.parametrize("lab", labs, ids=[lab.lab_id for lab in labs], scope="session")
+
+
+@pytest.fixture(scope="session")
+def lab_check(lab, tmp_path_factory):
+    """`grader check` of one lab (verdicts cached under .cache/check/ between sessions)."""
+    from grader.check import check_lab
+
+    return check_lab(lab, tmp_path_factory.mktemp(f"check-{lab.number}"), progress=False)
+
+
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory) -> Path:
     """Build the website from scratch (every page executed) with warnings as errors."""
@@ -28,15 +43,3 @@ def built_site(tmp_path_factory) -> Path:
     )
     assert proc.returncode == 0, f"website build failed:\n{proc.stdout[-6000:]}\n{proc.stderr[-3000:]}"
     return out / "_build" / "html"
-
-
-@pytest.fixture(scope="session")
-def lab_checks(tmp_path_factory):
-    """`grader check` for every lab, kept on disk so tests can read grades and feedback."""
-    from grader.check import check_lab
-
-    results = {}
-    for lab in all_labs():
-        work = tmp_path_factory.mktemp(f"check-{lab.number}")
-        results[lab.lab_id] = (check_lab(lab, work), work)
-    return results

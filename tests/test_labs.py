@@ -1,37 +1,45 @@
-"""Solutions run and pass their own tests; labs/ is fresh; every gap names its task."""
+"""Every lab, property by property; each test runs once per lab (`pytest -k 03`: Lab 03 only).
+
+Adding a lab (a folder under solutions/) needs no edit here: the `lab` fixture lists them all.
+"""
 
 from __future__ import annotations
 
+import csv
 import re
 import time
 
 import nbformat
+import papermill
 import pytest
+import yaml
 from nbclient import NotebookClient
 
-from grader.labs import all_labs, task_of_grade_id
+from grader.autograde import autograde
+from grader.check import report
+from grader.labs import REPO, task_of_grade_id
 from grader.release import release
-
-LABS = all_labs()
-LAB_IDS = [lab.lab_id for lab in LABS]
+from leaks import html_text, leaked, secret_lines
 
 
 def _cells(nb, kind):
     return [c for c in nb.cells if c.metadata.get("nbgrader", {}).get(kind)]
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize("lab", LABS, ids=LAB_IDS)
-def test_solution_runs_top_to_bottom_within_budget(lab, tmp_path):
-    nb = nbformat.read(lab.source_dir / lab.notebook_name, as_version=4)
-    start = time.perf_counter()
-    NotebookClient(nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}).execute()
-    seconds = time.perf_counter() - start
-    print(f"{lab.lab_id}: solution ran in {seconds:.1f} s")
-    assert seconds < 60, f"{lab.lab_id} takes {seconds:.0f} s; the budget is 60 s on a 2-core CPU"
+def _toc_files() -> set[str]:
+    def walk(entries):
+        for entry in entries or []:
+            if "file" in entry:
+                yield entry["file"]
+            yield from walk(entry.get("sections"))
+            yield from walk(entry.get("chapters"))
+
+    toc = yaml.safe_load((REPO / "_toc.yml").read_text())
+    return {toc["root"], *walk(toc.get("parts")), *walk(toc.get("chapters"))}
 
 
-@pytest.mark.parametrize("lab", LABS, ids=LAB_IDS)
+# --- quick: no notebook is executed -------------------------------------------------------------
+
 def test_committed_labs_are_fresh(lab, tmp_path):
     fresh = release(lab, dest=tmp_path)
     committed = lab.release_dir
@@ -44,7 +52,6 @@ def test_committed_labs_are_fresh(lab, tmp_path):
         )
 
 
-@pytest.mark.parametrize("lab", LABS, ids=LAB_IDS)
 def test_every_task_is_named_in_text_stub_and_tests(lab):
     source = nbformat.read(lab.source_dir / lab.notebook_name, as_version=4)
     student = nbformat.read(lab.release_dir / lab.notebook_name, as_version=4)
@@ -64,13 +71,45 @@ def test_every_task_is_named_in_text_stub_and_tests(lab):
             assert cell.metadata["nbgrader"]["grade"] and cell.metadata["nbgrader"]["points"] > 0
 
 
+def test_lab_has_parameters_and_links_its_chapter(lab):
+    nb = nbformat.read(lab.source_dir / lab.notebook_name, as_version=4)
+    parameters = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
+    assert len(parameters) == 1, "a lab needs exactly one cell tagged `parameters` (papermill)"
+    assert re.search(r"^SEED = \d+", parameters[0].source, re.M), "the parameters cell must set SEED"
+    links = re.findall(r"\]\(\.\./\.\./(book/[\w-]+)\.md\)", nb.cells[0].source)
+    assert links, "the lab's first cell must link to its chapter (../../book/NN-slug.md)"
+    assert links[0] in _toc_files() and (REPO / f"{links[0]}.md").is_file(), f"{links[0]} is not a chapter of the site"
+
+
+# --- slow: grading and executing notebooks ------------------------------------------------------
+
 @pytest.mark.slow
-@pytest.mark.parametrize("lab", LABS, ids=LAB_IDS)
+def test_check_proves_every_task(lab_check):
+    """Solution full marks, student version zero, every mutant loses its task (none broken), and
+    each task has a mutant that passes its visible tests and still loses points."""
+    print(report(lab_check))
+    assert not lab_check.failures, "\n".join(lab_check.failures)
+
+
+@pytest.mark.slow
+def test_solution_runs_under_another_seed(lab, tmp_path):
+    """The whole solution, demonstrations included, through papermill with SEED=1: no visible or
+    hidden test and no demonstration depends on one lucky seed."""
+    start = time.perf_counter()
+    out = tmp_path / lab.notebook_name
+    papermill.execute_notebook(str(lab.source_dir / lab.notebook_name), str(out), parameters={"SEED": 1},
+                               kernel_name="python3", progress_bar=False, cwd=str(tmp_path))
+    print(f"{lab.lab_id}: solution with SEED=1 ran in {time.perf_counter() - start:.1f} s (budget 60 s: see benchmarks/budgets.py)")
+    injected = [c for c in nbformat.read(out, as_version=4).cells if "injected-parameters" in c.metadata.get("tags", [])]
+    assert injected and "SEED = 1" in injected[0].source
+
+
+@pytest.mark.slow
 def test_each_gap_raises_an_error_naming_its_task(lab, tmp_path):
+    """Run as a student would on the untouched student version: each visible test names its task."""
     student = nbformat.read(lab.release_dir / lab.notebook_name, as_version=4)
-    client = NotebookClient(student, timeout=300, kernel_name="python3", allow_errors=True,
-                            resources={"metadata": {"path": str(tmp_path)}})
-    client.execute()
+    NotebookClient(student, timeout=300, kernel_name="python3", allow_errors=True,
+                   resources={"metadata": {"path": str(tmp_path)}}).execute()
     for cell in _cells(student, "grade"):
         grade_id = cell.metadata["nbgrader"]["grade_id"]
         if not grade_id.endswith("_visible"):
@@ -82,3 +121,29 @@ def test_each_gap_raises_an_error_naming_its_task(lab, tmp_path):
             f"Task {task}'s visible tests fail without naming the unfinished task: "
             f"{errors[0]['ename']}: {errors[0]['evalue']}"
         )
+
+
+@pytest.mark.slow
+def test_grade_table_and_feedback_show_no_secret(lab, tmp_path):
+    """A graded student version: one CSV row per folder, a feedback page that names each hidden
+    test cell and its points and shows none of its code (nor any solution line)."""
+    subs = tmp_path / "subs"
+    (subs / "blank").mkdir(parents=True)
+    (subs / "blank" / lab.notebook_name).write_bytes((lab.release_dir / lab.notebook_name).read_bytes())
+    rows = autograde(subs, lab, tmp_path / "out", progress=False)
+    assert [(r.student, r.status, r.total) for r in rows] == [("blank", "graded", 0)], rows
+    with open(tmp_path / "out" / "grades.csv") as handle:
+        table = list(csv.DictReader(handle))
+    assert len(table) == 1 and [c for c in table[0] if c.startswith("Task ")], "one row with a column per task"
+
+    graded_nb = nbformat.read(next((tmp_path / "out" / "course" / "autograded" / "blank").rglob("*.ipynb")), as_version=4)
+    skipped = [c for c in graded_nb.cells if "skip-when-grading" in c.metadata.get("tags", [])]
+    assert all(not c.outputs for c in skipped), "a cell tagged skip-when-grading was run"
+
+    page = tmp_path / "out" / "feedback" / "blank.html"
+    assert (tmp_path / "out" / "feedback" / "mathjax" / "tex-chtml.js").is_file(), "MathJax is not beside the feedback"
+    html_source, text = page.read_text(), html_text(page)
+    assert "cdnjs" not in html_source and 'src="mathjax/tex-chtml.js"' in html_source, "feedback math needs a CDN"
+    assert text.count("hidden tests worth") == len([c for c in _cells(graded_nb, "grade") if c.metadata["nbgrader"]["grade_id"].endswith("_hidden")])
+    secrets = secret_lines()[lab.lab_id]
+    assert not leaked(text, secrets.all), f"feedback shows secret lines: {leaked(text, secrets.all)[:3]}"
