@@ -6,5 +6,8 @@ See ``data/README.md`` for each dataset's source, size, split and licence.
 
 from course.data.digits import DigitsSplit, load_digits
 from course.data.mnist import load_mnist
+from course.data.surnames import SurnamesSplit, load_surnames, read_surnames
+from course.data.dates import FORMATS as DATE_FORMATS, DateExample, DatesSplit, load_dates, render_date
 
-__all__ = ["DigitsSplit", "load_digits", "load_mnist"]
+__all__ = ["DigitsSplit", "load_digits", "load_mnist", "SurnamesSplit", "load_surnames", "read_surnames",
+           "DATE_FORMATS", "DateExample", "DatesSplit", "load_dates", "render_date"]
