@@ -6,5 +6,6 @@ See ``data/README.md`` for each dataset's source, size, split and licence.
 
 from course.data.digits import DigitsSplit, load_digits
 from course.data.mnist import load_mnist
+from course.data.prose import ProseSplit, load_prose, prose_topics
 
-__all__ = ["DigitsSplit", "load_digits", "load_mnist"]
+__all__ = ["DigitsSplit", "ProseSplit", "load_digits", "load_mnist", "load_prose", "prose_topics"]
