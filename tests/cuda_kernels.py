@@ -1,6 +1,14 @@
-"""Small kernels, right and wrong, for tests/test_cuda_check.py (kernels need a source file)."""
+"""Small kernels, right and wrong, for tests/test_cuda_check.py (kernels need a source file).
 
+A wrong kernel that differs from a right one by a line is made from it by ``variant``, not copied.
+"""
+
+import importlib.util
+import inspect
 import os
+import tempfile
+import textwrap
+from pathlib import Path
 
 import course.gpu  # noqa: F401  (before numba.cuda: the simulator without a GPU)
 from numba import cuda, float32
@@ -13,12 +21,6 @@ def scale(x, out):
     i = cuda.grid(1)
     if i < x.size:
         out[i] = 2 * x[i]
-
-
-@cuda.jit
-def scale_unguarded(x, out):
-    i = cuda.grid(1)
-    out[i] = 2 * x[i]
 
 
 @cuda.jit
@@ -36,14 +38,6 @@ def reverse_block(x, out):
     t = cuda.threadIdx.x
     buffer[t] = x[cuda.grid(1)]
     cuda.syncthreads()
-    out[cuda.grid(1)] = buffer[THREADS - 1 - t]
-
-
-@cuda.jit
-def reverse_block_no_barrier(x, out):
-    buffer = cuda.shared.array(THREADS, float32)
-    t = cuda.threadIdx.x
-    buffer[t] = x[cuda.grid(1)]
     out[cuda.grid(1)] = buffer[THREADS - 1 - t]
 
 
@@ -92,3 +86,26 @@ def spin(x):
 @cuda.jit
 def crash(x):
     os._exit(3)  # stands in for a segfault: the process running the kernel dies
+
+
+def variant(kernel, old: str, new: str, name: str):
+    """``kernel`` with the one line holding ``old`` rewritten to hold ``new``, compiled from a file
+    of its own (the checker and numba's simulator read a kernel's source)."""
+    from course.cuda_check import python_function
+
+    source = textwrap.dedent(inspect.getsource(python_function(kernel)))
+    lines = source.splitlines()
+    hits = [n for n, line in enumerate(lines) if old in line]
+    assert len(hits) == 1, f"{old!r} is not on exactly one line of {kernel}"
+    lines[hits[0]] = lines[hits[0]].replace(old, new)
+    text = "\n".join(lines).replace(f"def {python_function(kernel).__name__}(", f"def {name}(")
+    path = Path(tempfile.mkdtemp(prefix="kernel-")) / f"{name}.py"
+    path.write_text(f"import course.gpu  # noqa: F401\nfrom numba import cuda, float32\n\nTHREADS = {THREADS}\n\n\n{text}\n")
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return getattr(module, name)
+
+
+scale_unguarded = variant(scale, "if i < x.size:", "if True:", "scale_unguarded")
+reverse_block_no_barrier = variant(reverse_block, "cuda.syncthreads()", "pass", "reverse_block_no_barrier")
