@@ -8,3 +8,6 @@ from course.data.digits import DigitsSplit, load_digits
 from course.data.mnist import load_mnist
 
 __all__ = ["DigitsSplit", "load_digits", "load_mnist"]
+from course.data.scenes import Scenes, make_scenes
+
+__all__ += ["Scenes", "make_scenes"]
