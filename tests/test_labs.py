@@ -74,6 +74,8 @@ def test_lab_links_to_its_chapter(lab):
     title = re.sub(r"^\d+\.\s*", "", re.search(r"^# (.+)$", (REPO / f"{chapter.doc}.md").read_text(), re.M).group(1))
     for notebook in (lab.source_dir / lab.notebook_name, lab.release_dir / lab.notebook_name):
         first = next(c for c in nbformat.read(notebook, as_version=4).cells if c.cell_type == "markdown").source
+        heading = re.search(r"^# (.+)$", first, re.M).group(1)
+        assert "](" not in heading, f"{notebook.relative_to(REPO)}: its title line holds a link (the labs table shows the title): {heading!r}"
         assert f"(../../{chapter.doc}.md)" in first, f"{notebook.relative_to(REPO)}: no link ../../{chapter.doc}.md in its first cell"
         assert title in first, f"{notebook.relative_to(REPO)}: its first cell does not name the chapter {title!r}"
 

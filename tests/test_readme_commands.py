@@ -101,7 +101,11 @@ def _release(tmp_path: Path, command: str) -> None:
     shutil.rmtree(root / "labs")
     proc = run_as_written(command, root, timeout=900)
     assert proc.returncode == 0, f"{command!r} failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}"
+    spec = re.search(r"--lab (\S+)", command)
     for lab in all_labs():
+        if spec and spec.group(1) not in (lab.number, lab.lab_id):
+            assert not (root / "labs" / lab.lab_id).exists(), f"{command!r} released {lab.lab_id} too"
+            continue
         produced = root / "labs" / lab.lab_id / lab.notebook_name
         assert produced.is_file(), f"{command!r} did not write labs/{lab.lab_id}/{lab.notebook_name}"
 
@@ -144,14 +148,23 @@ def _check(tmp_path: Path, command: str) -> None:
         assert re.search(rf"^{lab.lab_id}:\n(?:  .*\n)*?  ok$", proc.stdout, re.M), f"{command!r} did not report {lab.lab_id} ok:\n{proc.stdout[-3000:]}"
 
 
+def _template(runner):
+    """A line of the README's "add a lab" steps, where ``NN`` stands for the new lab's number: run
+    with ``NN`` replaced by ``01``, otherwise unchanged."""
+    return lambda tmp_path, command: runner(tmp_path, command.replace(" NN", " 01"))
+
+
 RUNNERS = {
     "python -m grader release": _release,
     "python -m grader autograde SUBMISSIONS --lab 01": _autograde,
     "python -m grader check": _check,
     "python -m grader check --lab 01": _check,
     "python -m grader check --lab 05": _check,
+    "python -m grader release --lab NN": _template(_release),
+    "python -m grader check --lab NN": _template(_check),
 }
 DOCUMENTED_ONLY = {
+    "python -m grader": "README names the entry point in running text",
     # names of commands in running text, not lines to type (the lines themselves are run above)
     "python -m grader release / autograde / check": "README's layout table names the three subcommands",
     "python -m grader autograde": "grading.md's Speed section names the command; its full line is run above",
