@@ -6,5 +6,6 @@ See ``data/README.md`` for each dataset's source, size, split and licence.
 
 from course.data.digits import DigitsSplit, load_digits
 from course.data.mnist import load_mnist
+from course.data.mnist1d import load_mnist1d
 
-__all__ = ["DigitsSplit", "load_digits", "load_mnist"]
+__all__ = ["DigitsSplit", "load_digits", "load_mnist", "load_mnist1d"]
