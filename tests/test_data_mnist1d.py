@@ -53,18 +53,14 @@ def test_generated_offline_without_files_in_the_working_folder(fresh, monkeypatc
     assert split.X_train.dtype == np.float64 and split.y_train.dtype == np.int64
 
 
-def test_global_random_state_is_left_alone(fresh):
+def test_deterministic_cached_or_not_and_seeded_and_global_state_left_alone(fresh):
     np.random.seed(123)
     random.seed(123)
     expected = (np.random.random(), random.random())
     np.random.seed(123)
     random.seed(123)
-    load_mnist1d(cache=False)  # make_dataset seeds both global generators with 42
-    assert (np.random.random(), random.random()) == expected
-
-
-def test_deterministic_cached_or_not_and_seeded(fresh):
-    generated = load_mnist1d(cache=False)
+    generated = load_mnist1d(cache=False)  # make_dataset seeds both global generators with 42
+    assert (np.random.random(), random.random()) == expected, "loading MNIST-1D changed the global random state"
     first = load_mnist1d()  # generates and writes the cache
     mnist1d_loader._arrays.cache_clear()
     from_file = load_mnist1d()  # reads the cache
@@ -76,10 +72,10 @@ def test_deterministic_cached_or_not_and_seeded(fresh):
     assert not np.array_equal(other.X_train, generated.X_train)
 
 
-def test_values_labels_and_the_published_knn_baseline(fresh):
+def test_values_labels_and_the_published_knn_baseline():
     from sklearn.neighbors import KNeighborsClassifier
 
-    split = load_mnist1d()
+    split = load_mnist1d()  # the system's temporary folder: generated once, then read
     everything = np.concatenate([split.X_train, split.X_test])
     assert abs(everything.mean()) < 1e-9 and abs(everything.std() - 1) < 1e-9, "make_dataset standardises the signals"
     counts = np.bincount(np.concatenate([split.y_train, split.y_test]), minlength=10)
