@@ -12,7 +12,6 @@ import time
 import nbformat
 import papermill
 import pytest
-import yaml
 from nbclient import NotebookClient
 
 from grader.autograde import autograde
@@ -20,22 +19,11 @@ from grader.check import report
 from grader.labs import REPO, task_of_grade_id
 from grader.release import release
 from leaks import html_text, leaked, secret_lines
+from pages import chapters
 
 
 def _cells(nb, kind):
     return [c for c in nb.cells if c.metadata.get("nbgrader", {}).get(kind)]
-
-
-def _toc_files() -> set[str]:
-    def walk(entries):
-        for entry in entries or []:
-            if "file" in entry:
-                yield entry["file"]
-            yield from walk(entry.get("sections"))
-            yield from walk(entry.get("chapters"))
-
-    toc = yaml.safe_load((REPO / "_toc.yml").read_text())
-    return {toc["root"], *walk(toc.get("parts")), *walk(toc.get("chapters"))}
 
 
 # --- quick: no notebook is executed -------------------------------------------------------------
@@ -71,14 +59,23 @@ def test_every_task_is_named_in_text_stub_and_tests(lab):
             assert cell.metadata["nbgrader"]["grade"] and cell.metadata["nbgrader"]["points"] > 0
 
 
-def test_lab_has_parameters_and_links_its_chapter(lab):
+def test_lab_has_a_parameters_cell(lab):
     nb = nbformat.read(lab.source_dir / lab.notebook_name, as_version=4)
     parameters = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
     assert len(parameters) == 1, "a lab needs exactly one cell tagged `parameters` (papermill)"
     assert re.search(r"^SEED = \d+", parameters[0].source, re.M), "the parameters cell must set SEED"
-    links = re.findall(r"\]\(\.\./\.\./(book/[\w-]+)\.md\)", nb.cells[0].source)
-    assert links, "the lab's first cell must link to its chapter (../../book/NN-slug.md)"
-    assert links[0] in _toc_files() and (REPO / f"{links[0]}.md").is_file(), f"{links[0]} is not a chapter of the site"
+
+
+def test_lab_links_to_its_chapter(lab):
+    """The first markdown cell links ``../../book/NN-slug.md`` (works in a clone opened with
+    Jupyter) and names the chapter of the table of contents with the lab's number."""
+    chapter = next((c for c in chapters() if c.number == lab.number), None)
+    assert chapter is not None, f"{lab.lab_id} has no chapter in _toc.yml"
+    title = re.sub(r"^\d+\.\s*", "", re.search(r"^# (.+)$", (REPO / f"{chapter.doc}.md").read_text(), re.M).group(1))
+    for notebook in (lab.source_dir / lab.notebook_name, lab.release_dir / lab.notebook_name):
+        first = next(c for c in nbformat.read(notebook, as_version=4).cells if c.cell_type == "markdown").source
+        assert f"(../../{chapter.doc}.md)" in first, f"{notebook.relative_to(REPO)}: no link ../../{chapter.doc}.md in its first cell"
+        assert title in first, f"{notebook.relative_to(REPO)}: its first cell does not name the chapter {title!r}"
 
 
 # --- slow: grading and executing notebooks ------------------------------------------------------
