@@ -11,3 +11,4 @@ from course.data.surnames import SurnamesSplit, load_surnames, read_surnames  # 
 from course.data.dates import FORMATS as DATE_FORMATS, DateExample, DatesSplit, load_dates, render_date  # noqa: F401
 from course.data.prose import ProseSplit, load_prose, prose_topics  # noqa: F401
 from course.data.scenes import Scenes, make_scenes  # noqa: F401
+from course.data.mnist1d import load_mnist1d  # noqa: F401
