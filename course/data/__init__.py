@@ -8,3 +8,7 @@ from course.data.digits import DigitsSplit, load_digits
 from course.data.mnist import load_mnist
 
 __all__ = ["DigitsSplit", "load_digits", "load_mnist"]
+
+from course.data.mixtures import RingMixture, modes_covered, ring_centres, ring_mixture  # noqa: E402
+
+__all__ += ["RingMixture", "modes_covered", "ring_centres", "ring_mixture"]
