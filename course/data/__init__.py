@@ -12,3 +12,4 @@ from course.data.dates import FORMATS as DATE_FORMATS, DateExample, DatesSplit, 
 from course.data.prose import ProseSplit, load_prose, prose_topics  # noqa: F401
 from course.data.scenes import Scenes, make_scenes  # noqa: F401
 from course.data.mnist1d import load_mnist1d  # noqa: F401
+from course.data.mixtures import RingMixture, modes_covered, ring_centres, ring_mixture  # noqa: F401
