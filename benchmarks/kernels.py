@@ -19,6 +19,8 @@ simulator) and torch runs on the CPU; the figures then measure the simulators.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import linecache
 import platform
 import sys
@@ -55,7 +57,8 @@ def reference_kernels(notebook: Path = NOTEBOOK, constants: dict | None = None) 
     linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)  # the checker reads kernel source
     namespace = {"__name__": f"lab{notebook.parent.name[:2]}_reference"}
     threads = torch.get_num_threads()
-    exec(compile(source, filename, "exec"), namespace)
+    with contextlib.redirect_stdout(io.StringIO()):  # what the setup cell prints
+        exec(compile(source, filename, "exec"), namespace)
     torch.set_num_threads(threads)  # a lab's setup cell sets its own
     namespace.update(constants or {})
     return namespace
@@ -114,6 +117,14 @@ def three_ops(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, causal: bool) -
     return torch.softmax(scores, dim=-1) @ v
 
 
+def dispatched(run: Callable[[], object]) -> str:
+    """The implementation F.scaled_dot_product_attention dispatches to in ``run`` (from the profiler)."""
+    with torch.profiler.profile() as profile:
+        run()
+    names = [event.key for event in profile.key_averages()]
+    return next((n.removeprefix("aten::") for n in names if n.startswith("aten::_scaled_dot_product")), "?")
+
+
 def attention_cases(k: dict, big: bool, device: str) -> list[dict]:
     """Lab 11's fused attention kernels against ``F.scaled_dot_product_attention`` (and attention as
     three torch operations). Arrays (heads, n, d), float32; ``bytes`` is the least any attention must
@@ -133,7 +144,8 @@ def attention_cases(k: dict, big: bool, device: str) -> list[dict]:
                 name=f"{'causal ' if causal else ''}attention h={heads} n={n} d={d}",
                 kernel=k["causal_attention_kernel" if causal else "attention_kernel"], grid=(blocks, heads), block=tile,
                 args=(q, kk, v, out, scale, *extra), out=out, threads=heads * blocks * tile,
-                torch=lambda q=q, kk=kk, v=v, causal=causal: F.scaled_dot_product_attention(q, kk, v, is_causal=causal),
+                # (batch, heads, n, d): PyTorch's fused implementations want 4-D inputs (3-D falls back to "math")
+                torch=lambda q=q, kk=kk, v=v, causal=causal: F.scaled_dot_product_attention(q[None], kk[None], v[None], is_causal=causal)[0],
                 naive=lambda q=q, kk=kk, v=v, causal=causal: three_ops(q, kk, v, causal),
                 bytes=4 * 4 * heads * n * d, flops=(2 if causal else 4) * heads * n * n * d))
     return entries
@@ -187,11 +199,13 @@ def lab11(k: dict, device: str, repeat: int) -> None:
     print(f"Lab 11: fused attention (TILE = {k['TILE']}, one thread per query row, blocks of TILE threads)")
     if gpu.GPU:
         print(f"{'kernel':40s} {'time':>10s} {'achieved':>22s} {'SDPA':>10s} {'kernel/SDPA':>11s} {'3 torch ops':>12s} {'max error':>10s}")
+        used = set()
         for case in attention_cases(k, big=True, device=device):
             kernel = case["kernel"]
             seconds = time_gpu(lambda: kernel[case["grid"], case["block"]](*case["args"]), repeat)
             error = (case["out"] - case["torch"]()).abs().max().item()
             reference = time_gpu(case["torch"], repeat)
+            used.add(dispatched(case["torch"]))
             try:
                 naive = f"{time_gpu(case['naive'], repeat) * 1e3:9.3f} ms"
             except torch.cuda.OutOfMemoryError:
@@ -200,7 +214,8 @@ def lab11(k: dict, device: str, repeat: int) -> None:
                   f"{case['flops'] / seconds / 1e12:6.2f} TFLOP/s {reference * 1e3:8.3f} ms {seconds / reference:10.1f}x "
                   f"{naive:>12s} {error:10.1e}")
         print("GB/s: the least traffic any attention needs (read Q, K, V, write O, float32) over the kernel's time; "
-              "the kernel itself rereads K and V once per block of TILE query rows.\n")
+              "the kernel itself rereads K and V once per block of TILE query rows.")
+        print(f"SDPA = F.scaled_dot_product_attention on (1, heads, n, d) float32, which ran: {', '.join(sorted(used))}\n")
         return
     print("No CUDA GPU: simulators on the CPU, small sizes (threads/s = CUDA threads simulated per second).\n")
     print(f"{'kernel':34s} {'checked':>18s} {'unchecked':>18s} {'numba simulator':>18s} {'torch CPU':>10s} {'max error':>10s}")
@@ -214,7 +229,7 @@ def lab11(k: dict, device: str, repeat: int) -> None:
         reference = time_cpu(case["torch"])
         per = lambda s: f"{case['threads'] / s:12,.0f} thr/s"
         print(f"{case['name']:34s} {per(checked)} {per(unchecked)} {per(simulator)} {reference * 1e3:7.2f} ms {error:10.1e}")
-    print()
+    print("(an attention thread computes a whole row of O: 2nd multiply-adds and n exponentials; Lab 05's threads one element)\n")
 
 
 def lab05(k: dict, device: str, repeat: int) -> None:
