@@ -84,7 +84,7 @@ class Sandbox:
         (self.lib / "grader").mkdir()
         for name in ("__init__.py", "rpc.py"):
             shutil.copy(REPO / "grader" / name, self.lib / "grader" / name)
-        self.connection_file = self.folder / "kernel.json"
+        self.connection_file, self.log = self.folder / "kernel.json", self.folder / "kernel.log"
         self.call, self.reply = str(self.calls / "call"), str(self.replies / "reply")
         for suffix in (".json", ".npz"):  # the only files the kernel may write outside its /tmp
             Path(self.reply + suffix).touch(mode=0o600)
@@ -106,6 +106,15 @@ class Sandbox:
 
     def close(self) -> None:
         shutil.rmtree(self.folder, ignore_errors=True)
+
+    def complaint(self) -> str:
+        """The last thing bwrap, setpriv or prlimit said in the kernel's log (why it could not run)."""
+        try:
+            lines = self.log.read_bytes()[-4096:].decode(errors="replace").splitlines()
+        except OSError:
+            return ""
+        said = [line for line in lines if line.startswith(("bwrap:", "setpriv:", "prlimit:"))]
+        return said[-1][:200] if said else ""
 
     def environment(self) -> dict[str, str]:
         env = {
@@ -201,6 +210,12 @@ class SandboxedKernelManager(AsyncKernelManager):
     def write_connection_file(self, **kwargs) -> None:
         super().write_connection_file(**kwargs)
         self.sandbox.hand_over_connection_file(self.connection_file)
+
+    async def _async_launch_kernel(self, kernel_cmd: list[str], **kw) -> None:
+        """The kernel's own stdout and stderr go to a log beside it, not to the grader's terminal."""
+        with open(self.sandbox.log, "ab") as log:
+            kw.update(stdout=log, stderr=subprocess.STDOUT)
+            await super()._async_launch_kernel(kernel_cmd, **kw)
 
     def client(self, **kwargs):
         """A client whose sockets drop oversized messages and queue few: the grader's memory stays bounded."""

@@ -85,7 +85,9 @@ class GuardedExecute(Execute):
         except CellTimeoutError:
             self.stop_reason = self.stop_reason or f"a cell ran longer than the {self.timeout} s limit; the kernel was stopped"
         except DeadKernelError:
-            self.stop_reason = self.stop_reason or "the kernel died (os._exit, a crash, or memory exhausted)"
+            complaint = self._sandbox.complaint()
+            self.stop_reason = self.stop_reason or "the kernel died (os._exit, a crash, or memory exhausted)" + (
+                f": {complaint}" if complaint else "")
         except StudentCodeError as exc:
             self.stop_reason = str(exc)
         finally:
