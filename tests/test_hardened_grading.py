@@ -220,3 +220,33 @@ def test_gradebook_has_every_submission(corpus_run):
         students = {s.id for s in gb.students}
         assert students == set(rows)
         assert gb.find_submission(LAB.lab_id, "stripped_metadata").score == rows["stripped_metadata"].total
+
+
+def _dump_dom(page: Path, profile: Path) -> str:
+    browser = shutil.which("chromium") or shutil.which("chromium-browser")
+    if browser is None:
+        pytest.skip("chromium is not installed (make test installs it where apt-get is allowed)")
+    proc = subprocess.run(
+        [browser, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync", f"--user-data-dir={profile}", "--virtual-time-budget=5000",
+         "--dump-dom", page.as_uri()],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert "</html>" in proc.stdout, proc.stderr[-2000:]
+    return proc.stdout
+
+
+def test_feedback_page_runs_no_script_of_the_student(corpus_run, tmp_path):
+    """The feedback page of a notebook whose outputs carry scripts, event handlers, javascript:
+    links, JavaScript and SVG outputs, opened in headless Chromium: nothing of it ran. The same
+    payloads in a plain page do run, so the check can see a script that runs."""
+    root, _, _ = corpus_run
+    act = "document.title='PW'+'NED';document.body.setAttribute('data-'+'pwned',1)"
+    control = tmp_path / "control.html"
+    control.write_text(f'<html><head><title>t</title></head><body><img src="x" onerror="{act}"></body></html>')
+    assert "PWNED" in _dump_dom(control, tmp_path / "profile-control"), "the browser check cannot see scripts run"
+    dom = _dump_dom(root / "out" / "feedback" / "hostile_html.html", tmp_path / "profile")
+    assert "bold stays" in dom and "Task 1.4" in dom, "the page did not render"
+    assert "PWNED" not in dom and "data-pwned" not in dom, "a student's script ran in the feedback page"
+    assert 'href="javascript:' not in dom.lower() and "onerror=" not in dom and "<iframe" not in dom
+    assert dom.count("<mjx-container") > 10, "the page's own MathJax should still render"
