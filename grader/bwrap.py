@@ -39,7 +39,8 @@ import zmq
 from jupyter_client.manager import AsyncKernelManager
 from traitlets import Any
 
-REPO = Path(__file__).resolve().parent.parent
+from grader.labs import REPO
+
 UID_BASE = 1_500_000_000
 BIG_MESSAGE = 16 * 2**20  # bytes: a kernel's message larger than this is dropped by the grader
 QUEUED_MESSAGES = 32  # per socket: so the grader holds at most about 0.5 GiB of a kernel's messages
@@ -72,8 +73,8 @@ def python_environment() -> tuple[Path, Path]:
 class Sandbox:
     """One submission's sandbox: its shared folder on the host and the command that starts it."""
 
-    def __init__(self, limits: Limits = Limits(), enabled: bool = True, threads: int = 0) -> None:
-        self.limits, self.enabled, self.threads = limits, enabled, threads
+    def __init__(self, limits: Limits = Limits(), enabled: bool = True) -> None:
+        self.limits, self.enabled = limits, enabled
         self.as_root = os.geteuid() == 0
         self.uid = UID_BASE + os.getpid() if self.as_root else 65534
         self.folder = Path(tempfile.mkdtemp(prefix="k", dir="/tmp"))  # short: Unix socket paths are limited
@@ -155,11 +156,9 @@ class Sandbox:
             host = Path("/") / top
             if host.is_symlink():
                 cmd += ["--symlink", os.readlink(host), str(host)]
-        for path in ("/etc/ld.so.cache", "/etc/fonts"):  # shared libraries; matplotlib asks fontconfig
-            if Path(path).exists():
-                cmd += ["--ro-bind", path, path]
         cmd += ["--proc", "/proc", "--dev", "/dev", "--size", str(lim.tmp_mb * 2**20), "--perms", "1777", "--tmpfs", "/tmp"]
-        shared = [("--ro-bind", p) for p in python_environment()]
+        etc = [Path("/etc/ld.so.cache"), Path("/etc/fonts")]  # shared libraries; matplotlib asks fontconfig
+        shared = [("--ro-bind", p) for p in [*etc, *python_environment()] if p.exists()]
         shared += [("--ro-bind", self.lib), ("--ro-bind", self.calls), ("--bind", self.replies), ("--bind", self.sockets)]
         if self.connection_file.exists():
             shared.append(("--ro-bind", self.connection_file))
