@@ -12,7 +12,8 @@ kernel. Inside, the kernel finds:
 - its own ``/proc`` (its own PID namespace: no process of the grader is visible), a minimal
   ``/dev``, and a private ``/tmp`` of limited size, which is also its home and working folder;
 - the folders it shares with the grader: its sockets (writable until the kernel has started),
-  the grader's calls (read-only) and two reply files it may overwrite, nothing more.
+  the grader's calls (read-only) and two reply files it may overwrite, nothing more. (Its stdout
+  and stderr, which ipykernel redirects into the notebook, lead to a log in the private folder.)
 
 The repository, other students' folders, the gradebook and the grading output do not exist
 there. The kernel runs under its own unprivileged uid (``UID_BASE`` + the grading worker's pid,
