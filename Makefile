@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 MATHJAX := _vendor/mathjax/tex-chtml.js
 PIP_QUIET := --quiet --disable-pip-version-check
 
-.PHONY: book test test-fast env browser release check clean
+.PHONY: book test test-fast env browser sandbox release check clean
 
 env: $(STAMP) $(MATHJAX)
 
@@ -34,7 +34,14 @@ browser:
 	  { apt-get install -y -q chromium >/dev/null 2>&1 || { apt-get update -q >/dev/null && apt-get install -y -q chromium >/dev/null; }; }; } || \
 	  echo "note: chromium is not installed; the browser test will be skipped"
 
-test: env browser
+# The grader runs each student's kernel inside bubblewrap (Debian's package; root and apt-get needed
+# to install it). Grading refuses to start without it, so this target fails if it cannot install it.
+sandbox:
+	@command -v bwrap >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && \
+	  { apt-get install -y -q bubblewrap >/dev/null 2>&1 || { apt-get update -q >/dev/null && apt-get install -y -q bubblewrap >/dev/null; }; }; } || \
+	  { echo "error: bubblewrap (bwrap) is needed to grade; install it: apt-get install bubblewrap" >&2; exit 1; }
+
+test: env browser sandbox
 	$(PY) -m pytest tests
 
 # Everything but notebook executions, grading runs and the site build (for development; about a minute).
@@ -44,7 +51,7 @@ test-fast: env
 release: env
 	$(PY) -m grader release
 
-check: env
+check: env sandbox
 	$(PY) -m grader check
 
 clean:

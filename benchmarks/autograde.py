@@ -6,6 +6,11 @@ the submissions both could grade.
 
     python benchmarks/autograde.py            # 40 submissions, workers = CPUs
     python benchmarks/autograde.py --copies 2 # 80
+    python benchmarks/autograde.py --sandbox-cost  # also ours with --no-sandbox, and kernel start times
+
+The sandbox's cost is measured two ways with ``--sandbox-cost``: the whole class graded again
+without it, and the time to start a kernel, run ``import numpy`` and shut it down, with and
+without it (the median of several starts, one at a time).
 
 Hangs are left out of the class on purpose: plain nbgrader waits out the cell timeout on every
 remaining cell of such a notebook, which says nothing about speed.
@@ -14,10 +19,12 @@ remaining cell of such a notebook, which says nothing about speed.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import copy
 import os
 import platform
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -31,6 +38,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
 from bad_submissions import CASES  # noqa: E402
 from grader.autograde import autograde  # noqa: E402
+from grader.bwrap import Sandbox, kernel_manager  # noqa: E402
 from grader.check import load_mutants, with_mutant  # noqa: E402
 from grader.course import COURSE_ID, stage_course  # noqa: E402
 from grader.labs import find_lab  # noqa: E402
@@ -87,11 +95,34 @@ def plain_nbgrader(lab, subs: Path, students: list[str], root: Path, cell_timeou
     return seconds, scores
 
 
+def kernel_start_seconds(sandboxed: bool, starts: int) -> float:
+    """Median seconds to start a kernel, run ``import numpy`` in it and shut it down."""
+
+    async def once() -> float:
+        box = Sandbox(enabled=sandboxed)
+        km = kernel_manager(box, kernel_name="python3")
+        start = time.perf_counter()
+        try:
+            await km.start_kernel()
+            kc = km.client()
+            kc.start_channels()
+            await kc.wait_for_ready(timeout=120)
+            await kc.execute_interactive("import numpy", timeout=120)
+            kc.stop_channels()
+            await km.shutdown_kernel()
+            return time.perf_counter() - start
+        finally:
+            box.close()
+
+    return statistics.median(asyncio.run(once()) for _ in range(starts))
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--copies", type=int, default=1, help="40 submissions per copy (12 correct, 18 wrong, 4 blank, 4 damaged, 2 hostile)")
     parser.add_argument("--workers", type=int, default=None)
     parser.add_argument("--cell-timeout", type=int, default=60)
+    parser.add_argument("--sandbox-cost", action="store_true", help="also grade without the sandbox, and time kernel starts")
     args = parser.parse_args()
     lab = find_lab("01")
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
@@ -108,7 +139,19 @@ def main() -> int:
         ours_seconds = time.perf_counter() - start
         ours = {row.student: row.total for row in rows}
         graded = sum(row.status == "graded" for row in rows)
-        print(f"python -m grader autograde: {ours_seconds:7.1f} s, graded {graded} of {len(students)}, rows {len(rows)}")
+        print(f"python -m grader autograde: {ours_seconds:7.1f} s, graded {graded} of {len(students)}, rows {len(rows)}", flush=True)
+
+        if args.sandbox_cost:
+            start = time.perf_counter()
+            bare = autograde(tmp / "subs", lab, tmp / "bare", workers=args.workers, force=True,
+                             cell_timeout=args.cell_timeout, progress=False, sandbox=False)
+            bare_seconds = time.perf_counter() - start
+            same = all(a.total == b.total for a, b in zip(rows, bare))
+            print(f"ours with --no-sandbox:     {bare_seconds:7.1f} s (same scores: {same}); the sandbox adds "
+                  f"{ours_seconds - bare_seconds:+.1f} s, {(ours_seconds - bare_seconds) / len(students):+.2f} s per submission", flush=True)
+            plain_start, boxed_start = kernel_start_seconds(False, 5), kernel_start_seconds(True, 5)
+            print(f"kernel start, import numpy, shutdown (median of 5): without the sandbox {plain_start:.2f} s, "
+                  f"in it {boxed_start:.2f} s ({boxed_start - plain_start:+.2f} s)", flush=True)
 
     graded_by_us = {s for s, r in zip(ours, rows) if r.status == "graded"}
     damaged = {s for s in students if s.rsplit("-", 1)[0] in DAMAGED}

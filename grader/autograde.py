@@ -6,13 +6,17 @@ row in ``grades.csv``, graded or not, with the reason when not.
 
 Each submission is graded by ``grader.worker.grade`` in a worker process (or on a dask
 cluster); this module finds the submissions, runs the workers with a progress bar, keeps each
-result under ``results/`` so a re-run resumes, and writes the gradebook and the table.
+result under ``results/`` so a re-run resumes, and writes the gradebook and the table. Before
+grading anything it starts the sandbox once (``grader.bwrap``) and stops with the reason if it
+cannot; ``sandbox=False`` (``--no-sandbox``) grades without it and says so in every row.
 
 Output, under ``--out`` (default ``grades/<lab>``):
 - ``grades.csv``: student, status, one column per task, total, max, reason;
 - ``feedback/<student>.html`` (and ``feedback/mathjax/``): nbgrader's feedback page with hidden
   tests reduced to name, points and outcome;
-- ``course/``: the nbgrader course directory with its gradebook (``gradebook.db``);
+- ``course/``: the nbgrader course directory with its gradebook (``gradebook.db``), the autograded
+  notebooks without hidden-test code or scripts, and an ``nbgrader_config.py`` that gives
+  nbgrader's own feedback the course's (so formgrader reveals no hidden test either);
 - ``results/<student>.json``: one result per submission, for resuming.
 """
 
@@ -32,9 +36,10 @@ from pathlib import Path
 from nbgrader.api import Gradebook
 from tqdm import tqdm
 
-from grader.course import stage_course
+from grader.bwrap import Limits, SandboxUnavailable, check_sandbox
+from grader.course import NBGRADER_CONFIG, stage_course
 from grader.labs import REPO, Lab, task_of_grade_id, task_sort_key
-from grader.worker import Job, file_digest, grade
+from grader.worker import UNSANDBOXED, Job, file_digest, grade
 
 
 @dataclass
@@ -107,6 +112,7 @@ def autograde(
     protections: bool = True,
     feedback: bool = True,
     stop_after: dict[str, str] | None = None,
+    sandbox: bool = True,
 ) -> list[GradeRow]:
     """Grade every submission folder in parallel; write the gradebook, ``grades.csv`` and feedback.
 
@@ -114,9 +120,19 @@ def autograde(
     the last cell to run (both for ``grader check``, whose verdicts need neither).
 
     Results are kept per student under ``out_dir/results/``: a re-run skips every submission whose
-    notebook has not changed since it was graded (unless ``force``), so an interrupted run
-    resumes where it stopped.
+    notebook has not changed since it was graded the same way (unless ``force``), so an
+    interrupted run resumes where it stopped. Raises ``SystemExit`` before grading anything if
+    the sandbox cannot start here (unless ``sandbox`` is False).
     """
+    if sandbox:
+        try:
+            check_sandbox(Limits(memory_mb=memory_mb, network=not no_network))
+        except SandboxUnavailable as exc:
+            raise SystemExit(
+                f"autograde: the grading sandbox cannot start on this machine: {exc}\n"
+                "Install bubblewrap (`make sandbox`, or `apt-get install bubblewrap` on Debian/Ubuntu) and run "
+                "again. To grade without it, pass --no-sandbox: students' code then runs with the grader's own "
+                "rights, and every row and feedback page says so.") from None
     # absolute paths: nbgrader runs with the course folder as its root, so a relative path (the
     # default grades/<lab>) would point somewhere else from there
     submissions_dir, out_dir = Path(submissions_dir).resolve(), Path(out_dir).resolve()
@@ -127,6 +143,7 @@ def autograde(
         shutil.rmtree(template)
     stage_course(lab, template)  # SQLite copy that each worker clones
     master = stage_course(lab, out_dir / "course", db_url=db_url)
+    (out_dir / "course" / "nbgrader_config.py").write_text(NBGRADER_CONFIG)
     results_dir = out_dir / "results"
     results_dir.mkdir(exist_ok=True)
 
@@ -138,10 +155,11 @@ def autograde(
             lab.lab_id, lab.notebook_name, sub.student,
             str(sub.notebook) if sub.notebook else None, sub.problem, str(template), str(out_dir),
             cell_timeout, wall_limit, memory_mb, no_network, protections, threads,
-            feedback, (stop_after or {}).get(sub.student, ""),
+            feedback, (stop_after or {}).get(sub.student, ""), sandbox,
         )
         previous = _load_result(results_dir, sub.student)
-        if not force and previous and previous.get("sha256") == file_digest(job.notebook) and previous["status"] != "error":
+        if (not force and previous and previous.get("sha256") == file_digest(job.notebook) and previous["status"] != "error"
+                and previous.get("sandbox", True) == sandbox):
             results[sub.student] = previous
         else:
             jobs.append(job)
@@ -198,7 +216,7 @@ def _safe_result(future, job: Job) -> dict:
     except Exception as exc:  # a worker process that died: report it, never drop the row
         return {"student": job.student, "status": "error",
                 "reason": f"grader worker failed: {type(exc).__name__}: {exc}"[:300],
-                "grades": {}, "notes": [], "sha256": file_digest(job.notebook)}
+                "grades": {}, "notes": [], "sha256": file_digest(job.notebook), "sandbox": job.sandbox}
 
 
 def _load_result(results_dir: Path, student: str) -> dict | None:
@@ -233,23 +251,29 @@ def _row(result: dict, maxima: dict[str, float]) -> GradeRow:
         task = task_of_grade_id(grade_id)
         if task:
             tasks[task] += score
-    reason = "; ".join(filter(None, [result.get("reason", ""), *result.get("notes", [])]))
+    unsandboxed = UNSANDBOXED if not result.get("sandbox", True) and UNSANDBOXED not in result.get("reason", "") else ""
+    reason = "; ".join(filter(None, [result.get("reason", ""), unsandboxed, *result.get("notes", [])]))
     return GradeRow(result["student"], result["status"], reason, dict(tasks),
                     sum(result["grades"].values()), sum(maxima.values()))
 
 
+def no_formula(text: str) -> str:
+    """A CSV cell a spreadsheet shows as text: one that starts like a formula gets a leading quote."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
 def write_csv(rows: list[GradeRow], maxima: dict[str, float], path: Path) -> None:
-    """One row per submission folder; task columns are named ``Task 1.4 (/3)``."""
+    """One row per submission folder; task columns are named ``Task 1.4 (/3)``; no cell is a formula."""
     tasks = list(maxima)
     with path.open("w", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(["student", "status", *[f"Task {t} (/{maxima[t]:g})" for t in tasks], "total", "max", "reason"])
         for row in rows:
             writer.writerow([
-                row.student,
+                no_formula(row.student),
                 row.status,
                 *[f"{row.tasks.get(t, 0.0):g}" for t in tasks],
                 f"{row.total:g}",
                 f"{sum(maxima.values()):g}",
-                row.reason,
+                no_formula(row.reason),
             ])

@@ -30,7 +30,7 @@ def cmd_autograde(args: argparse.Namespace) -> int:
     rows = autograde(
         Path(args.submissions), lab, out, workers=args.workers, force=args.force,
         cell_timeout=args.cell_timeout, wall_limit=args.wall_limit, memory_mb=args.memory_mb,
-        no_network=not args.allow_network, db_url=args.db_url, dask_address=args.dask,
+        no_network=not args.allow_network, db_url=args.db_url, dask_address=args.dask, sandbox=not args.no_sandbox,
     )
     graded = sum(row.status == "graded" for row in rows)
     print(f"{len(rows)} submission(s), {graded} graded; table: {out / 'grades.csv'}; feedback: {out / 'feedback'}")
@@ -70,6 +70,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--wall-limit", type=int, default=600, help="seconds per submission (default 600)")
     p.add_argument("--memory-mb", type=int, default=4096, help="address-space cap of the student's kernel (default 4096)")
     p.add_argument("--allow-network", action="store_true", help="do not cut the kernel's network")
+    p.add_argument("--no-sandbox", action="store_true",
+                   help="grade without bubblewrap (students' code runs with the grader's rights); every row and feedback page says so")
     p.add_argument("--db-url", help="gradebook database URL (default: SQLite in OUT/course/gradebook.db)")
     p.add_argument("--dask", metavar="ADDRESS", help="grade on a dask.distributed scheduler at ADDRESS")
     p.set_defaults(func=cmd_autograde)

@@ -22,7 +22,7 @@ from nbgrader.converters import GenerateAssignment, GenerateFeedback
 from traitlets.config import Config
 
 from grader.labs import Lab
-from grader.preprocessors import ClearSolutionsNamingTask, HideHiddenTests
+from grader.preprocessors import ClearSolutionsNamingTask, HideHiddenTests, SanitizeOutputs, clean_html
 
 COURSE_ID = "dl-course"
 
@@ -46,8 +46,7 @@ def nbgrader_config(root: Path, db_url: str | None = None, cell_timeout: int = 3
         ClearSolutionsNamingTask if p is ClearSolutions else p
         for p in GenerateAssignment.class_traits()["preprocessors"].default()
     ]
-    feedback = list(GenerateFeedback.class_traits()["preprocessors"].default())
-    c.GenerateFeedback.preprocessors = [HideHiddenTests, *feedback]
+    feedback_config(c)
     # validate once after all preprocessors, not after each (nbformat recompiles its schema on
     # every relaxed validation: about a second per submission)
     c.Exporter.optimistic_validation = True
@@ -55,6 +54,30 @@ def nbgrader_config(root: Path, db_url: str | None = None, cell_timeout: int = 3
     c.Execute.interrupt_on_timeout = True
     c.Execute.kernel_name = "python3"
     return c
+
+
+def feedback_config(c: Config) -> Config:
+    """Feedback pages: hidden tests by name, points and outcome only; HTML from notebooks cleaned.
+
+    Also loaded by the ``nbgrader_config.py`` that ``autograde`` writes into its course folder,
+    so nbgrader's own tools (formgrader's "Generate Feedback") do the same."""
+    feedback = list(GenerateFeedback.class_traits()["preprocessors"].default())
+    c.GenerateFeedback.preprocessors = [HideHiddenTests, *feedback, SanitizeOutputs]
+    c.HTMLExporter.sanitize_html = True  # markdown cells and outputs through the filter below
+    c.HTMLExporter.filters = {"clean_html": clean_html}  # nbconvert's own would escape headings and tables
+    return c
+
+
+NBGRADER_CONFIG = """\
+# Written by `python -m grader autograde`. nbgrader's own tools (formgrader) read this folder:
+# feedback shows hidden tests by name, points and outcome only, and HTML from notebooks is cleaned.
+# (The autograded notebooks kept here hold no hidden-test code and no scripts anyway.)
+try:
+    from grader.course import feedback_config
+    feedback_config(c)
+except ImportError:  # the course's package is not installed here: nbconvert's own cleaner
+    c.HTMLExporter.sanitize_html = True
+"""
 
 
 def stage_course(lab: Lab, root: Path, db_url: str | None = None, cell_timeout: int = 300) -> NbGraderAPI:

@@ -3,17 +3,31 @@
 Only numbers, strings, None, numpy arrays (saved with ``allow_pickle=False``), torch tensors
 (as their values: no gradient history), lists, tuples, dicts, and lambdas written in tests (as
 source) cross it: no pickle, so nothing a student's code returns can
-run code in the grader. Both sides import this module.
+run code in the grader. Both sides import this module (the kernel a read-only copy of it).
+
+The grader writes each call into a folder the kernel can only read; the kernel writes its reply
+into two files the grader made for it, in a folder where it can create nothing (``grader.bwrap``).
+The grader reads a reply without following links, from regular files only, up to a size limit.
+What the kernel prints is bounded too: ``KernelOutput`` keeps at most ``OUTPUT_LIMIT`` characters
+per cell and stream, then says that it truncated.
 """
 
 from __future__ import annotations
 
+import io
 import json
 import math
+import os
+import stat
+import zipfile
 from pathlib import Path
 from typing import Any, Callable
 
 import numpy as np
+from ipykernel.iostream import OutStream
+
+OUTPUT_LIMIT = 1_000_000  # characters a cell may print to stdout (and as many to stderr)
+REPLY_LIMIT = 512 * 2**20  # bytes of one reply file the grader reads at most
 
 
 class KernelLambda:
@@ -102,23 +116,65 @@ def save(stem: Path | str, value: Any) -> None:
     np.savez(f"{stem}.npz", **arrays)
 
 
-def load(stem: Path | str, make_lambda=None) -> Any:
-    spec = json.loads(Path(f"{stem}.json").read_text())
-    with np.load(f"{stem}.npz", allow_pickle=False) as data:
+def _read(path: str, limit: int) -> bytes:
+    """A regular file's bytes, not through a link, refusing a file larger than ``limit``."""
+    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > limit:
+            raise ValueError(f"{path} is not a regular file of at most {limit} bytes")
+        return handle.read(limit + 1)[:limit]
+
+
+def load(stem: Path | str, make_lambda=None, limit: int = REPLY_LIMIT) -> Any:
+    spec = json.loads(_read(f"{stem}.json", limit))
+    archive = io.BytesIO(_read(f"{stem}.npz", limit))
+    if any(item.compress_type != zipfile.ZIP_STORED for item in zipfile.ZipFile(archive).infolist()):
+        raise ValueError("compressed arrays are refused")  # what np.savez writes is stored as is
+    with np.load(archive, allow_pickle=False) as data:
         arrays = {key: data[key] for key in data.files}
     return decode(spec, arrays, make_lambda)
 
 
-# Defined in the student's kernel after their notebook has run; calls one of their functions.
+def clear(stem: Path | str) -> None:
+    """Empty a reply before a call, so a reply that never comes is not mistaken for an old one."""
+    for suffix in (".json", ".npz"):
+        os.close(os.open(f"{stem}{suffix}", os.O_WRONLY | os.O_TRUNC | os.O_NOFOLLOW | os.O_NONBLOCK))
+
+
+class KernelOutput(OutStream):
+    """The kernel's stdout and stderr, keeping at most ``OUTPUT_LIMIT`` characters per cell.
+
+    The grader stores what a notebook prints and cuts it off too; this only makes the cut, and
+    the note saying so, happen before the text leaves the kernel."""
+
+    _cell: Any = None
+    _written = 0
+
+    def write(self, string: str) -> int | None:
+        cell = self.parent_header.get("msg_id")
+        if cell != self._cell:
+            self._cell, self._written = cell, 0
+        room = OUTPUT_LIMIT - self._written
+        self._written += len(string)
+        if room <= 0:
+            return len(string)
+        if len(string) > room:
+            super().write(string[:room] + f"\n[output truncated: the grader keeps the first {OUTPUT_LIMIT:,} characters a cell prints]\n")
+            return len(string)
+        return super().write(string)
+
+
+# Defined in the student's kernel before each test; calls one of their functions.
 KERNEL_HELPER = '''
-def __course_rpc__(name, folder):
+def __course_rpc__(name, call, reply):
     import numpy as _np
     from grader import rpc as _rpc
     _g = globals()
-    args, kwargs, errstate = _rpc.load(folder + "/in", make_lambda=lambda src, env: eval(src, {**_g, **env}))
+    args, kwargs, errstate = _rpc.load(call, make_lambda=lambda src, env: eval(src, {**_g, **env}))
     with _np.errstate(**errstate):
         result = _g[name](*args, **kwargs)
     echo = {"args": {str(i): a for i, a in enumerate(args) if isinstance(a, _np.ndarray)},
             "kwargs": {k: a for k, a in kwargs.items() if isinstance(a, _np.ndarray)}}
-    _rpc.save(folder + "/out", {"result": result, "echo": echo})
+    _rpc.save(reply, {"result": result, "echo": echo})
 '''

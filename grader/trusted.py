@@ -19,8 +19,6 @@ from __future__ import annotations
 
 import ast
 import builtins
-import shutil
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -76,11 +74,11 @@ def transform(source: str) -> ast.Module:
 class TrustedRun:
     """Runs graded cells in this process against proxies for the student's functions."""
 
-    def __init__(self, call_kernel, student_functions: list[str]) -> None:
-        """``call_kernel(code) -> (status, ename, evalue)`` runs code in the student's kernel."""
+    def __init__(self, call_kernel, student_functions: list[str], call: str, reply: str) -> None:
+        """``call_kernel(code) -> (status, ename, evalue)`` runs code in the student's kernel;
+        ``call`` and ``reply`` are the file stems the arguments and the results cross by."""
         self.call_kernel = call_kernel
-        self.folder = Path(tempfile.mkdtemp(prefix="rpc-", dir="/tmp"))
-        self.folder.chmod(0o777)
+        self.call, self.reply = call, reply
         self.namespace: dict[str, Any] = {"__name__": "__trusted__"}
         self.namespace["__kernel_lambda__"] = lambda src, env: rpc.KernelLambda(src, env, self.namespace)
         self.student_functions = student_functions
@@ -92,19 +90,15 @@ class TrustedRun:
         if status != "ok":
             raise StudentCodeError(f"the grader could not reach the kernel: {ename}: {evalue}")
 
-    def close(self) -> None:
-        shutil.rmtree(self.folder, ignore_errors=True)
-
     def _proxy(self, name: str):
         def call(*args, **kwargs):
-            for stale in self.folder.glob("out.*"):
-                stale.unlink()
-            rpc.save(self.folder / "in", (list(args), kwargs, np.geterr()))
-            status, ename, evalue = self.call_kernel(f"__course_rpc__({name!r}, {str(self.folder)!r})")
+            rpc.clear(self.reply)
+            rpc.save(self.call, (list(args), kwargs, np.geterr()))
+            status, ename, evalue = self.call_kernel(f"__course_rpc__({name!r}, {self.call!r}, {self.reply!r})")
             if status != "ok":
                 raise _kernel_error(ename, f"{name} raised {ename}: {evalue}")
             try:
-                out = rpc.load(self.folder / "out")
+                out = rpc.load(self.reply)
             except Exception as exc:  # missing or malformed: the student's process interfered
                 raise StudentCodeError(f"{name} returned nothing the grader can read ({type(exc).__name__})") from exc
             for key, after in out["echo"]["args"].items():  # reflect in-place changes to arrays

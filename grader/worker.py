@@ -2,7 +2,8 @@
 
 Everything here is per submission: a private copy of the course (so SQLite is never shared
 between processes), a notebook rebuilt around the instructor's cells (``grader.normalize``),
-nbgrader's autograde with the guarded executor (``grader.sandbox``) and nbgrader's feedback.
+nbgrader's autograde with the guarded executor (``grader.sandbox``; the student's kernel runs in
+bubblewrap, ``grader.bwrap``) and nbgrader's feedback.
 The result is a plain dict, so it can travel back from a process pool or a dask cluster.
 """
 
@@ -12,7 +13,6 @@ import hashlib
 import os
 import re
 import shutil
-import tempfile
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,13 +25,13 @@ from nbgrader.coursedir import CourseDirectory
 from nbgrader.preprocessors import Execute
 
 from grader.course import COURSE_ID, nbgrader_config
-from grader.labs import REPO
 from grader.normalize import Ungradable, read_submission, rebuild
-from grader.sandbox import KERNEL_NAME, GuardedExecute, install_kernelspec
+from grader.preprocessors import safe_for_instructor
+from grader.sandbox import GuardedExecute
 from grader.trusted import kernel_functions
 
 MAX_NOTEBOOK_BYTES = 20 * 1024 * 1024
-_KERNELSPEC: dict[tuple[int, bool], object] = {}
+UNSANDBOXED = "graded WITHOUT the sandbox (--no-sandbox): the kernel could read and change the grader's files"
 
 
 @dataclass(frozen=True)
@@ -47,19 +47,23 @@ class Job:
     wall_limit: int = 600
     memory_mb: int = 4096
     no_network: bool = True
-    protections: bool = True  # trusted re-run of tests and hidden grader files; off only to test them
+    protections: bool = True  # trusted re-run of tests in the grader; off only to test them
     threads: int = 0  # BLAS/torch threads for the kernel and this worker (0: library default)
     feedback: bool = True  # write the student's feedback page (grader check needs none)
     stop_after: str = ""  # grade id of the last cell to run ("": the whole notebook)
+    sandbox: bool = True  # the kernel in bubblewrap; off only with --no-sandbox
 
 
 def file_digest(path: str | None) -> str:
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest() if path else ""
+    if not path:
+        return ""
+    with open(path, "rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 def _result(job: Job, status: str, reason: str = "", grades: dict | None = None, notes: list | None = None) -> dict:
     return {"student": job.student, "status": status, "reason": reason, "grades": grades or {},
-            "notes": notes or [], "sha256": file_digest(job.notebook) if job.notebook else ""}
+            "notes": notes or [], "sha256": file_digest(job.notebook) if job.notebook else "", "sandbox": job.sandbox}
 
 
 def _limit_threads(threads: int) -> None:
@@ -108,12 +112,6 @@ def _grade(job: Job) -> dict:
     target.parent.mkdir(parents=True)
     nbformat.write(rebuilt.notebook, target)
 
-    # what the student's kernel must not read: solutions, tests, history, the whole grading folder
-    hide = tuple(str(p) for p in (REPO / "solutions", REPO / "tests", REPO / ".git", Path(job.out_dir).resolve()))
-    hide = hide if job.protections else ()
-    key = (job.memory_mb, job.no_network, hide)
-    if key not in _KERNELSPEC:
-        _KERNELSPEC[key] = install_kernelspec(job.memory_mb, job.no_network, hide)
     config = nbgrader_config(root, cell_timeout=job.cell_timeout)
     config.Autograde.autograde_preprocessors = [
         GuardedExecute if p is Execute else p
@@ -121,13 +119,12 @@ def _grade(job: Job) -> dict:
     ]
     config.GuardedExecute.timeout = job.cell_timeout
     config.GuardedExecute.wall_limit = job.wall_limit
-    config.GuardedExecute.kernel_name = KERNEL_NAME
     config.GuardedExecute.trusted_checks = job.protections
     config.GuardedExecute.student_functions = kernel_functions(instructor)
     config.GuardedExecute.stop_after = job.stop_after
-    config.KernelManager.transport = "ipc"
-    sockets = Path(tempfile.mkdtemp(prefix="k", dir="/tmp"))  # Unix socket paths must stay short
-    config.KernelManager.ip = str(sockets / "ipc")
+    config.GuardedExecute.sandboxed = job.sandbox
+    config.GuardedExecute.memory_mb = job.memory_mb
+    config.GuardedExecute.network = not job.no_network
     api = NbGraderAPI(coursedir=CourseDirectory(config=config), config=config)
 
     outcome = api.autograde(job.lab_id, job.student, force=True, create=True)
@@ -140,22 +137,24 @@ def _grade(job: Job) -> dict:
         grades = {g.name: float(g.score or 0.0) for g in submission.grades}
 
     graded_nb = root / "autograded" / job.student / job.lab_id / job.notebook_name
-    reason = _stop_reason(graded_nb)
+    reason = "; ".join(filter(None, [_stop_reason(graded_nb), "" if job.sandbox else UNSANDBOXED]))
     out = Path(job.out_dir)
     if job.feedback:
         feedback = api.generate_feedback(job.lab_id, job.student, force=True)
         html = root / "feedback" / job.student / job.lab_id / job.notebook_name.replace(".ipynb", ".html")
         if feedback["success"] and html.exists():
             (out / "feedback").mkdir(parents=True, exist_ok=True)
-            page = out / "feedback" / f"{job.student}.html"
-            page.write_text(offline_math(html.read_text()))
+            page = offline_math(html.read_text())
+            if not job.sandbox:
+                page = re.sub(r"<body[^>]*>", lambda m: f'{m.group(0)}\n<p class="alert alert-danger">This notebook was {UNSANDBOXED}.</p>', page, count=1)
+            (out / "feedback" / f"{job.student}.html").write_text(page)
         else:
             reason = "; ".join(filter(None, [reason, "the feedback page could not be written"]))
+    # the copy nbgrader's own tools (formgrader) see: hidden tests and unsafe HTML already gone
     keep = out / "course" / "autograded" / job.student / job.lab_id
     keep.mkdir(parents=True, exist_ok=True)
-    shutil.copy(graded_nb, keep / job.notebook_name)
+    nbformat.write(safe_for_instructor(nbformat.read(graded_nb, as_version=4)), keep / job.notebook_name)
     shutil.rmtree(root, ignore_errors=True)
-    shutil.rmtree(sockets, ignore_errors=True)
     return _result(job, "graded", reason, grades, rebuilt.notes)
 
 
