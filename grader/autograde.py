@@ -40,6 +40,7 @@ from grader.bwrap import Limits, SandboxUnavailable, check_sandbox
 from grader.course import NBGRADER_CONFIG, stage_course
 from grader.labs import REPO, Lab, task_of_grade_id, task_sort_key
 from grader.worker import UNSANDBOXED, Job, file_digest, grade
+from grader.limits import CELL_TIMEOUT_S, MEMORY_MB, WALL_LIMIT_S
 
 
 @dataclass
@@ -102,9 +103,9 @@ def autograde(
     *,
     workers: int | None = None,
     force: bool = False,
-    cell_timeout: int = 120,
-    wall_limit: int = 600,
-    memory_mb: int = 4096,
+    cell_timeout: int = CELL_TIMEOUT_S,
+    wall_limit: int = WALL_LIMIT_S,
+    memory_mb: int = MEMORY_MB,
     no_network: bool = True,
     db_url: str | None = None,
     dask_address: str | None = None,

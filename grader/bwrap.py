@@ -41,6 +41,7 @@ from jupyter_client.manager import AsyncKernelManager
 from traitlets import Any
 
 from grader.labs import REPO
+from grader.limits import FILE_MB, MEMORY_MB, PROCESSES, TMP_MB
 
 UID_BASE = 1_500_000_000
 BIG_MESSAGE = 16 * 2**20  # bytes: a kernel's message larger than this is dropped by the grader
@@ -53,11 +54,11 @@ class SandboxUnavailable(RuntimeError):
 
 @dataclass(frozen=True)
 class Limits:
-    memory_mb: int = 4096  # address space of each process
-    cpu_seconds: int = 1200  # CPU time of each process
-    processes: int = 128  # processes and threads of the sandbox's uid together
-    file_mb: int = 256  # largest file it may write
-    tmp_mb: int = 512  # its /tmp, home and working folder
+    memory_mb: int = MEMORY_MB  # address space of each process
+    cpu_seconds: int = 1200  # CPU time of each process (the grader sets it from the wall limit)
+    processes: int = PROCESSES  # processes and threads of the sandbox's uid together
+    file_mb: int = FILE_MB  # largest file it may write
+    tmp_mb: int = TMP_MB  # its /tmp, home and working folder
     network: bool = False
 
 

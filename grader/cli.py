@@ -7,6 +7,7 @@ import tempfile
 from pathlib import Path
 
 from grader.labs import all_labs, find_lab
+from grader.limits import CELL_TIMEOUT_S, MEMORY_MB, WALL_LIMIT_S
 
 
 def _labs(spec: str | None):
@@ -66,9 +67,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--out", help="output folder (default: grades/<lab>)")
     p.add_argument("--workers", type=int, default=None, help="submissions graded at once (default: number of CPUs)")
     p.add_argument("--force", action="store_true", help="regrade submissions already graded and unchanged")
-    p.add_argument("--cell-timeout", type=int, default=120, help="seconds per cell (default 120)")
-    p.add_argument("--wall-limit", type=int, default=600, help="seconds per submission (default 600)")
-    p.add_argument("--memory-mb", type=int, default=4096, help="address-space cap of the student's kernel (default 4096)")
+    p.add_argument("--cell-timeout", type=int, default=CELL_TIMEOUT_S, help="seconds per cell (default %(default)s)")
+    p.add_argument("--wall-limit", type=int, default=WALL_LIMIT_S, help="seconds per submission (default %(default)s)")
+    p.add_argument("--memory-mb", type=int, default=MEMORY_MB, help="address-space cap of the student's kernel, MB (default %(default)s)")
     p.add_argument("--allow-network", action="store_true", help="do not cut the kernel's network")
     p.add_argument("--no-sandbox", action="store_true",
                    help="grade without bubblewrap (students' code runs with the grader's rights); every row and feedback page says so")

@@ -23,6 +23,7 @@ from traitlets.config import Config
 
 from grader.labs import Lab
 from grader.preprocessors import ClearSolutionsNamingTask, HideHiddenTests, SanitizeOutputs, clean_html
+from grader.limits import CELL_TIMEOUT_S
 
 COURSE_ID = "dl-course"
 
@@ -36,7 +37,7 @@ if _BIN not in os.environ.get("PATH", "").split(os.pathsep):
     os.environ["PATH"] = _BIN + os.pathsep + os.environ.get("PATH", "")
 
 
-def nbgrader_config(root: Path, db_url: str | None = None, cell_timeout: int = 300) -> Config:
+def nbgrader_config(root: Path, db_url: str | None = None, cell_timeout: int = CELL_TIMEOUT_S) -> Config:
     """nbgrader settings shared by release, autograde and feedback."""
     c = Config()
     c.CourseDirectory.root = str(root)
@@ -80,7 +81,7 @@ except ImportError:  # the course's package is not installed here: nbconvert's o
 """
 
 
-def stage_course(lab: Lab, root: Path, db_url: str | None = None, cell_timeout: int = 300) -> NbGraderAPI:
+def stage_course(lab: Lab, root: Path, db_url: str | None = None, cell_timeout: int = CELL_TIMEOUT_S) -> NbGraderAPI:
     """Copy ``lab``'s solution into ``root/source/`` and return an nbgrader API for ``root``.
 
     The assignment is generated once, which records every graded cell (hidden tests included)

@@ -50,11 +50,11 @@ def encode(value: Any) -> tuple[Any, dict[str, np.ndarray]]:
             if x.dtype == object:
                 raise TypeError("arrays of Python objects cannot cross to the grader")
             key = f"a{len(arrays)}"
-            arrays[key] = np.ascontiguousarray(x)
+            arrays[key] = np.asarray(x, order="C")  # keeps 0-d arrays 0-d (ascontiguousarray would not)
             return {"__array__": key}
         if _is_tensor(x):
             key = f"a{len(arrays)}"
-            arrays[key] = np.ascontiguousarray(x.detach().cpu().numpy())
+            arrays[key] = np.asarray(x.detach().cpu().numpy(), order="C")
             return {"__tensor__": key}
         if isinstance(x, np.generic):
             x = x.item()

@@ -32,6 +32,7 @@ from nbgrader.preprocessors import Execute
 
 from grader.bwrap import Limits, Sandbox, kernel_manager
 from grader.trusted import StudentCodeError, TrustedRun, is_given_cell, is_test_cell, runs_in_kernel
+from grader.limits import MEMORY_MB
 from traitlets import Bool, Integer, List, Unicode
 
 SKIP_TAG = "skip-when-grading"
@@ -45,7 +46,7 @@ class GuardedExecute(Execute):
     student_functions = List(Unicode(), help="functions the tests call in the kernel (proxied when a test cell runs)").tag(config=True)
     stop_after = Unicode("", help="grade id of the last cell to run (grader check: later cells cannot change that task's points)").tag(config=True)
     sandboxed = Bool(True, help="run the kernel in bubblewrap (grader.bwrap); False only with --no-sandbox").tag(config=True)
-    memory_mb = Integer(4096, help="address-space limit of each of the kernel's processes").tag(config=True)
+    memory_mb = Integer(MEMORY_MB, help="address-space limit of each of the kernel's processes").tag(config=True)
     network = Bool(False, help="let the kernel reach the network").tag(config=True)
     output_limit = Integer(2_000_000, help="bytes of output kept per cell; the rest is dropped with a note").tag(config=True)
     stop_reason = Unicode("")

@@ -29,6 +29,7 @@ from grader.normalize import Ungradable, read_submission, rebuild
 from grader.preprocessors import safe_for_instructor
 from grader.sandbox import GuardedExecute
 from grader.trusted import kernel_functions
+from grader.limits import CELL_TIMEOUT_S, MEMORY_MB, WALL_LIMIT_S
 
 MAX_NOTEBOOK_BYTES = 20 * 1024 * 1024
 UNSANDBOXED = "graded WITHOUT the sandbox (--no-sandbox): the kernel could read and change the grader's files"
@@ -43,9 +44,9 @@ class Job:
     problem: str  # why no notebook was found
     template: str  # a staged course root: source/, release/ and gradebook.db
     out_dir: str
-    cell_timeout: int = 120
-    wall_limit: int = 600
-    memory_mb: int = 4096
+    cell_timeout: int = CELL_TIMEOUT_S
+    wall_limit: int = WALL_LIMIT_S
+    memory_mb: int = MEMORY_MB
     no_network: bool = True
     protections: bool = True  # trusted re-run of tests in the grader; off only to test them
     threads: int = 0  # BLAS/torch threads for the kernel and this worker (0: library default)

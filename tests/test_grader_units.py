@@ -73,12 +73,14 @@ def test_plain_data_crosses_the_rpc_boundary_and_nothing_else(tmp_path):
     from grader import rpc
 
     value = {"a": [1, 2.5, float("inf"), None, "text"], "b": (np.arange(6.0).reshape(2, 3), True),
-             "t": torch.tensor([[1.0, -2.0]], requires_grad=True)}
+             "t": torch.tensor([[1.0, -2.0]], requires_grad=True),
+             "scalars": (np.array(3.5), torch.tensor(2.0), np.arange(4.0)[::2])}  # 0-d and strided keep their shape
     rpc.save(tmp_path / "msg", value)
     back = rpc.load(tmp_path / "msg")
     assert back["a"] == [1, 2.5, float("inf"), None, "text"] and isinstance(back["b"], tuple)
     assert np.array_equal(back["b"][0], value["b"][0])
     assert isinstance(back["t"], torch.Tensor) and torch.equal(back["t"], value["t"].detach())
+    assert [np.shape(x) for x in back["scalars"]] == [(), (), (2,)] and back["scalars"][2].tolist() == [0.0, 2.0]
     with pytest.raises(TypeError, match="cannot cross"):
         rpc.save(tmp_path / "bad", {"f": object()})
     with pytest.raises(TypeError, match="Python objects"):
