@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 MATHJAX := _vendor/mathjax/tex-chtml.js
 PIP_QUIET := --quiet --disable-pip-version-check
 
-.PHONY: book test test-fast env browser sandbox release check clean
+.PHONY: book test test-fast env browser sandbox release check clean lab
 
 env: $(STAMP) $(MATHJAX)
 
@@ -47,6 +47,17 @@ test: env browser sandbox
 # Everything but notebook executions, grading runs and the site build (for development; about a minute).
 test-fast: env
 	$(PY) -m pytest tests -m "not slow"
+
+# A student's copy of a lab: labs/NN-slug/ is copied into work/NN-slug/ (git ignores work/; files
+# already there are never overwritten), then opened in JupyterLab with the student's settings.
+LAB ?= 01
+OPEN_LAB ?= $(VENV)/bin/jupyter lab
+lab: env
+	@src=$$(ls -d labs/$(LAB)-*/ 2>/dev/null | head -n 1); \
+	  test -n "$$src" || { echo "error: no lab $(LAB) under labs/ (try LAB=01)" >&2; exit 1; }; \
+	  dest=work/$$(basename $$src); mkdir -p $$dest; cp -R -n $$src. $$dest/; \
+	  echo "your copy: $$dest (git ignores work/; a copy already there is kept, never overwritten)"; \
+	  JUPYTER_CONFIG_DIR=$(CURDIR)/jupyter/student $(OPEN_LAB) $$dest
 
 release: env
 	$(PY) -m grader release
