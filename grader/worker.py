@@ -25,6 +25,7 @@ from nbgrader.coursedir import CourseDirectory
 from nbgrader.preprocessors import Execute
 
 from grader.course import COURSE_ID, nbgrader_config
+from grader.feedback import tidy
 from grader.normalize import Ungradable, read_submission, rebuild
 from grader.preprocessors import safe_for_instructor
 from grader.sandbox import GuardedExecute
@@ -136,6 +137,7 @@ def _grade(job: Job) -> dict:
     with Gradebook(config.CourseDirectory.db_url, COURSE_ID) as gb:
         submission = gb.find_submission_notebook(notebook_id, job.lab_id, job.student)
         grades = {g.name: float(g.score or 0.0) for g in submission.grades}
+        possible = {g.name: (float(g.score or 0.0), float(g.max_score or 0.0)) for g in submission.grades}
 
     graded_nb = root / "autograded" / job.student / job.lab_id / job.notebook_name
     reason = "; ".join(filter(None, [_stop_reason(graded_nb), "" if job.sandbox else UNSANDBOXED]))
@@ -145,7 +147,7 @@ def _grade(job: Job) -> dict:
         html = root / "feedback" / job.student / job.lab_id / job.notebook_name.replace(".ipynb", ".html")
         if feedback["success"] and html.exists():
             (out / "feedback").mkdir(parents=True, exist_ok=True)
-            page = offline_math(html.read_text())
+            page = tidy(offline_math(html.read_text()), job.student, lab_title(instructor), possible)
             if not job.sandbox:
                 page = re.sub(r"<body[^>]*>", lambda m: f'{m.group(0)}\n<p class="alert alert-danger">This notebook was {UNSANDBOXED}.</p>', page, count=1)
             (out / "feedback" / f"{job.student}.html").write_text(page)
@@ -164,6 +166,15 @@ _LOCAL_MATHJAX = (
     '<script>window.MathJax = {tex: {inlineMath: [["$", "$"], ["\\\\(", "\\\\)"]], processEscapes: true}};</script>\n'
     '<script defer src="mathjax/tex-chtml.js"></script>'
 )
+
+
+def lab_title(nb: nbformat.NotebookNode) -> str:
+    """The notebook's first heading ("Lab 01: perceptrons, ..."), or its name when it has none."""
+    for cell in nb.cells:
+        match = re.search(r"^# (.+)$", cell.source, re.M) if cell.cell_type == "markdown" else None
+        if match:
+            return match.group(1).strip()
+    return "Lab"
 
 
 def offline_math(page: str) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import nbformat
 import numpy as np
 import pytest
@@ -94,3 +96,21 @@ def test_student_errors_keep_their_builtin_type():
     assert isinstance(error, ValueError) and isinstance(error, StudentCodeError)
     assert type(_kernel_error("MadeUpError", "x")) is StudentCodeError
     assert not isinstance(_kernel_error("KeyboardInterrupt", "x"), KeyboardInterrupt)
+
+
+def test_feedback_page_names_lab_and_student_sums_by_task_and_drops_empty_comments():
+    from grader.feedback import tidy
+
+    page = ('<html><head><title>perceptron_mlp</title></head><body><div class="panel-heading">\n'
+            '<h4>perceptron_mlp (Score: 3.0 / 6.0)</h4>\n<div id="toc">\n<ol>\n'
+            '<li><a href="#task_1_2_visible">Test cell</a> (Score: 1.0 / 1.0)</li>\n</ol>\n</div></div>'
+            '<div class="panel-footer">\n<div>\n<b>Comments:</b> <p>No response.</p>\n</div>\n</div>'
+            '<div class="panel-footer">\n<div>\n<b>Comments:</b> <p>Check the sign.</p>\n</div>\n</div></body></html>')
+    grades = {"task_1_2_visible": (1.0, 1.0), "task_1_2_hidden": (0.0, 2.0), "task_1_10_hidden": (2.0, 2.0),
+              "task_1_1_hidden": (0.0, 1.0), "extra_credit": (5.0, 5.0)}
+    out = tidy(page, "<b>eve</b>", "Lab 01: perceptrons", grades)
+    assert "<title>Lab 01: perceptrons: feedback for &lt;b&gt;eve&lt;/b&gt;</title>" in out
+    assert "<h4>Lab 01: perceptrons: feedback for &lt;b&gt;eve&lt;/b&gt; (Score: 3.0 / 6.0)</h4>" in out
+    rows = re.findall(r'<a href="#(\w+)">Task ([\d.]+)</a></td><td>([^<]+)</td>', out)
+    assert rows == [("task_1_1_hidden", "1.1", "0 / 1"), ("task_1_2_visible", "1.2", "1 / 3"), ("task_1_10_hidden", "1.10", "2 / 2")]
+    assert "Test cell" not in out and "No response." not in out and "Check the sign." in out

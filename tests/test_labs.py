@@ -16,7 +16,7 @@ from nbclient import NotebookClient
 
 from grader.autograde import autograde
 from grader.check import report
-from grader.labs import REPO, task_of_grade_id
+from grader.labs import REPO, task_of_grade_id, task_sort_key
 from grader.release import release
 from leaks import html_text, leaked, secret_lines
 from pages import chapters
@@ -146,3 +146,8 @@ def test_grade_table_and_feedback_show_no_secret(lab, tmp_path):
     assert text.count("hidden tests worth") == len([c for c in _cells(graded_nb, "grade") if c.metadata["nbgrader"]["grade_id"].endswith("_hidden")])
     secrets = secret_lines()[lab.lab_id]
     assert not leaked(text, secrets.all), f"feedback shows secret lines: {leaked(text, secrets.all)[:3]}"
+    # read by a student: titled with lab and student, one summary row per task, no empty comment boxes
+    assert re.search(r"<title>Lab \d\d[^<]*: feedback for blank</title>", html_source), "feedback title names no lab or student"
+    tasks = sorted({task_of_grade_id(c.metadata["nbgrader"]["grade_id"]) for c in _cells(graded_nb, "grade")}, key=task_sort_key)
+    assert re.findall(r">Task ([\d.]+)</a></td><td>0 / [\d.]+</td>", html_source) == tasks, "the summary is not one row per task"
+    assert "No response." not in text and "Test cell" not in html_source
