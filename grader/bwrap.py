@@ -44,8 +44,8 @@ from grader.labs import REPO
 from grader.limits import FILE_MB, MEMORY_MB, PROCESSES, TMP_MB
 
 UID_BASE = 1_500_000_000
-BIG_MESSAGE = 16 * 2**20  # bytes: a kernel's message larger than this is dropped by the grader
-QUEUED_MESSAGES = 32  # per socket: so the grader holds at most about 0.5 GiB of a kernel's messages
+BIG_MESSAGE = 8 * 2**20  # bytes: a kernel's message larger than this is dropped by the grader
+QUEUED_MESSAGES = 16  # per socket: the grader holds at most 128 MiB of a kernel's messages on each
 
 
 class SandboxUnavailable(RuntimeError):

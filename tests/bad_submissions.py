@@ -448,7 +448,7 @@ def escapes(t: Targets) -> dict[str, Callable]:
 
     def print_past_the_kernels_cap(sol, rel):
         """The same gigabyte through ipykernel's own stream class, past the kernel's cap: the grader
-        drops what it cannot keep (messages over 16 MiB, output past 2 MB a cell)."""
+        drops what it cannot keep (messages over 8 MiB, output past 2 MB a cell)."""
         code = dedent("""
             import sys
             from ipykernel.iostream import OutStream

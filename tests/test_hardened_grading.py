@@ -124,7 +124,7 @@ def test_a_gigabyte_of_output_is_cut_short(corpus_run):
 
 def test_grader_memory_stays_bounded_when_a_kernel_prints_a_gigabyte(corpus_run, tmp_path):
     """One worker grades the submission that gets past the kernel's own cap; its peak memory stays
-    far below the gigabyte printed (messages over 16 MiB are dropped, 2 MB a cell is kept)."""
+    far below the gigabyte printed (messages over 8 MiB are dropped, 16 queued at most, 2 MB a cell is kept)."""
     root, _, _ = corpus_run
     script = f"""
 import resource
