@@ -1,10 +1,10 @@
-"""Plain `nbgrader autograde` against `python -m grader autograde` on the same 40+ submissions.
+"""Plain `nbgrader autograde` against `python -m grader autograde` on the same class of submissions.
 
 Builds a class of Lab 01 submissions (correct, partly wrong, blank, damaged and hostile), grades
 it once with each tool, and prints both wall times, their ratio, and whether every score agrees on
 the submissions both could grade.
 
-    python benchmarks/autograde.py            # 40 submissions, workers = CPUs
+    python benchmarks/autograde.py            # one class (60 submissions today), workers = CPUs
     python benchmarks/autograde.py --copies 2 # 80
     python benchmarks/autograde.py --sandbox-cost  # also ours with --no-sandbox, and kernel start times
 
@@ -119,7 +119,7 @@ def kernel_start_seconds(sandboxed: bool, starts: int) -> float:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--copies", type=int, default=1, help="40 submissions per copy (12 correct, 18 wrong, 4 blank, 4 damaged, 2 hostile)")
+    parser.add_argument("--copies", type=int, default=1, help="classes to grade: each has 12 correct, one per Lab 01 mutant (38 today), 4 blank, 4 damaged and 2 hostile submissions")
     parser.add_argument("--workers", type=int, default=None)
     parser.add_argument("--cell-timeout", type=int, default=60)
     parser.add_argument("--sandbox-cost", action="store_true", help="also grade without the sandbox, and time kernel starts")

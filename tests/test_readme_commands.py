@@ -178,6 +178,6 @@ def test_command_runs_as_written_from_the_repository_root(tmp_path, command):
 
 def test_benchmark_command_is_shown_and_starts(tmp_path):
     readme = (REPO / "README.md").read_text()
-    assert "python benchmarks/autograde.py                    # plain nbgrader vs ours on a class of 40" in readme
+    assert "python benchmarks/autograde.py                    # plain nbgrader vs ours on a class of 60" in readme
     proc = run_as_written("python benchmarks/autograde.py --help", REPO, timeout=120)
     assert proc.returncode == 0 and "--copies" in proc.stdout, proc.stderr[-2000:]
