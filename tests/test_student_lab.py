@@ -31,7 +31,9 @@ def _copy(tmp_path: Path) -> Path:
 
 
 def _make_lab(root: Path, lab: str) -> subprocess.CompletedProcess:
-    return subprocess.run(["make", "-o", "env", "lab", f"LAB={lab}", "OPEN_LAB=echo"], cwd=root,
+    # as typed in a shell: not as a sub-make of `make test` (which would print its directory)
+    env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES")}
+    return subprocess.run(["make", "-o", "env", "lab", f"LAB={lab}", "OPEN_LAB=echo"], cwd=root, env=env,
                           capture_output=True, text=True, timeout=120)
 
 
