@@ -14,9 +14,12 @@ Output, under ``--out`` (default ``grades/<lab>``):
 - ``grades.csv``: student, status, one column per task, total, max, reason;
 - ``feedback/<student>.html`` (and ``feedback/mathjax/``): nbgrader's feedback page with hidden
   tests reduced to name, points and outcome;
-- ``course/``: the nbgrader course directory with its gradebook (``gradebook.db``), the autograded
-  notebooks without hidden-test code or scripts, and an ``nbgrader_config.py`` that gives
-  nbgrader's own feedback the course's (so formgrader reveals no hidden test either);
+- ``course/``: the nbgrader course directory that ``python -m grader formgrader`` opens: its
+  gradebook (``gradebook.db``, students named by their folder), the lab released to an exchange
+  inside it, ``submitted/<student>/`` for each notebook handed in (a note, not the notebook:
+  formgrader's own Autograde, which would run it outside the sandbox, finds nothing to run), the
+  autograded notebooks without hidden-test code or scripts, and an ``nbgrader_config.py`` that
+  gives nbgrader's own feedback the course's (so formgrader reveals no hidden test either);
 - ``results/<student>.json``: one result per submission, for resuming.
 """
 
@@ -37,7 +40,7 @@ from nbgrader.api import Gradebook
 from tqdm import tqdm
 
 from grader.bwrap import Limits, SandboxUnavailable, check_sandbox
-from grader.course import NBGRADER_CONFIG, stage_course
+from grader.course import stage_course, write_nbgrader_config
 from grader.labs import REPO, Lab, task_of_grade_id, task_sort_key
 from grader.worker import UNSANDBOXED, Job, file_digest, grade
 from grader.limits import CELL_TIMEOUT_S, MEMORY_MB, WALL_LIMIT_S
@@ -144,7 +147,8 @@ def autograde(
         shutil.rmtree(template)
     stage_course(lab, template)  # SQLite copy that each worker clones
     master = stage_course(lab, out_dir / "course", db_url=db_url)
-    (out_dir / "course" / "nbgrader_config.py").write_text(NBGRADER_CONFIG)
+    write_nbgrader_config(out_dir / "course", db_url)
+    release_to_exchange(master, lab)
     results_dir = out_dir / "results"
     results_dir.mkdir(exist_ok=True)
 
@@ -170,14 +174,64 @@ def autograde(
             _save_result(results_dir, result)
             _record(gb, lab, result)
             results[result["student"]] = result
+        for sub in submissions:
+            _enrol(gb, out_dir / "course", lab, sub)
         maxima = task_maxima(gb, lab)
+        rows = [_row(with_hand_scores(gb, lab, results[sub.student]), maxima) for sub in submissions]
 
     if feedback:
         copy_mathjax(out_dir / "feedback" / "mathjax")
-    rows = [_row(results[sub.student], maxima) for sub in submissions]
     write_csv(rows, maxima, out_dir / "grades.csv")
     shutil.rmtree(out_dir / "work", ignore_errors=True)
     return rows
+
+
+def release_to_exchange(api, lab: Lab) -> None:
+    """Release the student version into the exchange inside the course folder (formgrader then
+    shows the lab as released, not as a draft)."""
+    outbound = Path(api.coursedir.root) / "exchange" / api.coursedir.course_id / "outbound" / lab.lab_id
+    shutil.rmtree(outbound, ignore_errors=True)
+    outcome = api.release_assignment(lab.lab_id)
+    if not outcome["success"]:
+        raise RuntimeError(f"nbgrader could not release {lab.lab_id} into the course folder's exchange:\n{outcome.get('log', '')}")
+
+
+HANDED_IN_NOTE = """{student} handed in {notebook} for {lab}.
+It was graded by `python -m grader autograde` in the sandbox; the graded copy (hidden tests removed)
+is in autograded/{student}/{lab}/. The notebook itself stays in the submissions folder, not here, so
+formgrader's own Autograde button (which would run it outside the sandbox) finds nothing to run.
+"""
+
+
+def _enrol(gb: Gradebook, course: Path, lab: Lab, sub: Submission) -> None:
+    """Name the student in the gradebook (by folder, unless formgrader already has a name) and, for
+    a notebook handed in, make ``course/submitted/<student>/<lab>/`` (formgrader counts these)."""
+    student = gb.update_or_create_student(sub.student)
+    if student.last_name is None and student.first_name is None:
+        student.last_name, student.first_name = sub.student, ""
+        gb.db.commit()
+    if sub.notebook is not None:
+        folder = course / "submitted" / sub.student / lab.lab_id
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "HANDED_IN.txt").write_text(HANDED_IN_NOTE.format(
+            student=sub.student, notebook=sub.notebook.name, lab=lab.lab_id))
+
+
+def with_hand_scores(gb: Gradebook, lab: Lab, result: dict) -> dict:
+    """``result`` with every score set by hand in formgrader in place of the automatic one (nbgrader's
+    rule: a manual score wins) and a note naming those tasks."""
+    if result["status"] != "graded":
+        return result
+    try:
+        notebook = gb.find_submission_notebook(Path(lab.notebook_name).stem, lab.lab_id, result["student"])
+    except Exception:  # noqa: BLE001 (nbgrader's MissingEntry: nothing recorded, nothing set by hand)
+        return result
+    hand = {g.name: float(g.manual_score) for g in notebook.grades if g.manual_score is not None}
+    if not hand:
+        return result
+    tasks = sorted({task for task in map(task_of_grade_id, hand) if task}, key=task_sort_key)
+    note = "score set by hand in formgrader: " + (", ".join(f"Task {t}" for t in tasks) or ", ".join(sorted(hand)))
+    return {**result, "grades": {**result["grades"], **hand}, "notes": [*result.get("notes", []), note]}
 
 
 def copy_mathjax(dest: Path) -> None:

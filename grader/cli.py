@@ -1,4 +1,4 @@
-"""Command line: ``python -m grader {release,autograde,check}``."""
+"""Command line: ``python -m grader {release,autograde,formgrader,report,check}``."""
 
 from __future__ import annotations
 
@@ -41,6 +41,27 @@ def cmd_autograde(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_formgrader(args: argparse.Namespace) -> int:
+    from grader.formgrader import open_formgrader
+
+    lab = find_lab(args.lab)
+    options = [f"--port={args.port}"] if args.port else []
+    options += ["--no-browser"] if args.no_browser else []
+    open_formgrader(lab, Path(args.out or f"grades/{lab.lab_id}"), options)
+    return 0  # not reached: JupyterLab replaces this process
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from grader.report import report
+
+    lab = find_lab(args.lab)
+    out = Path(args.out or f"grades/{lab.lab_id}")
+    rows = report(lab, out, db_url=args.db_url)
+    hand = sum("set by hand" in row.reason for row in rows)
+    print(f"{len(rows)} submission(s), {hand} with scores set by hand; table: {out / 'grades.csv'}; feedback: {out / 'feedback'}")
+    return 0
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     from grader.check import CACHE, check_lab, report
 
@@ -76,6 +97,19 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--db-url", help="gradebook database URL (default: SQLite in OUT/course/gradebook.db)")
     p.add_argument("--dask", metavar="ADDRESS", help="grade on a dask.distributed scheduler at ADDRESS")
     p.set_defaults(func=cmd_autograde)
+
+    p = sub.add_parser("formgrader", help="open a graded lab's course folder in JupyterLab's formgrader (hand grading)")
+    p.add_argument("--lab", required=True, help="lab number or id, e.g. 01")
+    p.add_argument("--out", help="the folder autograde wrote (default: grades/<lab>)")
+    p.add_argument("--port", type=int, help="JupyterLab's port (default: 8888 or the next free one)")
+    p.add_argument("--no-browser", action="store_true", help="print the address instead of opening a browser")
+    p.set_defaults(func=cmd_formgrader)
+
+    p = sub.add_parser("report", help="rewrite grades.csv and the feedback pages from the gradebook (after hand grading)")
+    p.add_argument("--lab", required=True, help="lab number or id, e.g. 01")
+    p.add_argument("--out", help="the folder autograde wrote (default: grades/<lab>)")
+    p.add_argument("--db-url", help="gradebook database URL, if autograde was given one")
+    p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("check", help="prove each lab's tests: full marks, zero, and mutants lose points")
     p.add_argument("--lab", help="one lab (e.g. 01); default: all")

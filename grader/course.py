@@ -43,6 +43,7 @@ def nbgrader_config(root: Path, db_url: str | None = None, cell_timeout: int = C
     c.CourseDirectory.root = str(root)
     c.CourseDirectory.course_id = COURSE_ID
     c.CourseDirectory.db_url = db_url or f"sqlite:///{root / 'gradebook.db'}"
+    c.Exchange.root = str(root / "exchange")  # inside the course folder: formgrader shows the lab released
     c.GenerateAssignment.preprocessors = [
         ClearSolutionsNamingTask if p is ClearSolutions else p
         for p in GenerateAssignment.class_traits()["preprocessors"].default()
@@ -70,15 +71,35 @@ def feedback_config(c: Config) -> Config:
 
 
 NBGRADER_CONFIG = """\
-# Written by `python -m grader autograde`. nbgrader's own tools (formgrader) read this folder:
-# feedback shows hidden tests by name, points and outcome only, and HTML from notebooks is cleaned.
+# Written by `python -m grader autograde`; read by nbgrader's own tools (`python -m grader formgrader`
+# opens this folder in JupyterLab's formgrader). Scores and comments entered there reach grades.csv
+# and the feedback pages with `python -m grader report`.
+import os
+
+here = os.path.dirname(os.path.abspath(__file__))
+c.CourseDirectory.root = here
+c.CourseDirectory.course_id = {course_id!r}
+c.CourseDirectory.db_url = {db_url}
+c.Exchange.root = os.path.join(here, "exchange")
+# Feedback shows hidden tests by name, points and outcome only, and HTML from notebooks is cleaned.
 # (The autograded notebooks kept here hold no hidden-test code and no scripts anyway.)
 try:
     from grader.course import feedback_config
     feedback_config(c)
 except ImportError:  # the course's package is not installed here: nbconvert's own cleaner
     c.HTMLExporter.sanitize_html = True
+# submitted/<student>/<lab>/ holds no notebook (the grader keeps what was handed in outside this
+# folder), so formgrader's "Autograde" button, which would run students' code without the sandbox,
+# stops at "No notebooks were matched".
 """
+
+
+def write_nbgrader_config(root: Path, db_url: str | None = None) -> Path:
+    """The course folder's ``nbgrader_config.py``, for nbgrader's own tools (formgrader) run there."""
+    url = repr(db_url) if db_url else 'f"sqlite:///{os.path.join(here, \'gradebook.db\')}"'
+    path = root / "nbgrader_config.py"
+    path.write_text(NBGRADER_CONFIG.format(course_id=COURSE_ID, db_url=url))
+    return path
 
 
 def stage_course(lab: Lab, root: Path, db_url: str | None = None, cell_timeout: int = CELL_TIMEOUT_S) -> NbGraderAPI:

@@ -2,12 +2,13 @@
 
 nbgrader's page is titled with the notebook's file name, lists every test cell as an unnamed
 "Test cell (Score ...)" link, and shows "Comments: No response." under every answer that no
-instructor commented on. ``tidy`` rewrites the page it wrote:
+instructor commented on, and loads MathJax from a CDN. ``feedback_page`` rewrites the page it wrote:
 
 - the title and heading name the lab and the student;
 - the list of cells becomes a table by task ("Task 1.4: 2 / 3"), each row linking to the task's
   first test cell, in task order;
-- answer boxes without a comment lose their empty "Comments" footer (a real comment stays).
+- answer boxes without a comment lose their empty "Comments" footer (a real comment stays);
+- MathJax comes from ``mathjax/`` beside the page (autograde copies it there), so math renders offline.
 
 Everything put into the page is HTML-escaped (a folder name is the student's name here).
 """
@@ -16,6 +17,8 @@ from __future__ import annotations
 
 import html
 import re
+
+import nbformat
 
 from grader.labs import task_of_grade_id, task_sort_key
 
@@ -62,3 +65,33 @@ def tidy(page: str, student: str, lab_title: str, grades: dict[str, tuple[float,
     page = _HEADING.sub(lambda m: f"{m.group(1)}{name} {m.group(2)}{m.group(3)}", page, count=1)
     page = _TOC.sub(lambda _: summary_table(grades), page, count=1)
     return _EMPTY_COMMENT.sub("", page)
+
+
+_CDN_MATHJAX = re.compile(r'<script[^>]*src="https://cdnjs\.cloudflare\.com/ajax/libs/mathjax/[^"]*"[^>]*>\s*</script>')
+_LOCAL_MATHJAX = (
+    '<script>window.MathJax = {tex: {inlineMath: [["$", "$"], ["\\\\(", "\\\\)"]], processEscapes: true}};</script>\n'
+    '<script defer src="mathjax/tex-chtml.js"></script>'
+)
+
+
+def lab_title(nb: nbformat.NotebookNode) -> str:
+    """The notebook's first heading ("Lab 01: perceptrons, ..."), or its name when it has none."""
+    for cell in nb.cells:
+        match = re.search(r"^# (.+)$", cell.source, re.M) if cell.cell_type == "markdown" else None
+        if match:
+            return match.group(1).strip()
+    return "Lab"
+
+
+def offline_math(page: str) -> str:
+    """Point a feedback page at the MathJax copy beside it (``feedback/mathjax/``), not a CDN."""
+    return _CDN_MATHJAX.sub(lambda _: _LOCAL_MATHJAX, page)
+
+
+def feedback_page(page: str, student: str, lab_title: str, grades: dict[str, tuple[float, float]], warning: str = "") -> str:
+    """nbgrader's feedback ``page`` made for the student: ``tidy``, offline math, and ``warning``
+    (if any) in a red box at the top."""
+    page = tidy(offline_math(page), student, lab_title, grades)
+    if warning:
+        page = re.sub(r"<body[^>]*>", lambda m: f'{m.group(0)}\n<p class="alert alert-danger">{html.escape(warning)}</p>', page, count=1)
+    return page

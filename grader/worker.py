@@ -25,7 +25,7 @@ from nbgrader.coursedir import CourseDirectory
 from nbgrader.preprocessors import Execute
 
 from grader.course import COURSE_ID, nbgrader_config
-from grader.feedback import tidy
+from grader.feedback import feedback_page, lab_title
 from grader.normalize import Ungradable, read_submission, rebuild
 from grader.preprocessors import safe_for_instructor
 from grader.sandbox import GuardedExecute
@@ -147,9 +147,8 @@ def _grade(job: Job) -> dict:
         html = root / "feedback" / job.student / job.lab_id / job.notebook_name.replace(".ipynb", ".html")
         if feedback["success"] and html.exists():
             (out / "feedback").mkdir(parents=True, exist_ok=True)
-            page = tidy(offline_math(html.read_text()), job.student, lab_title(instructor), possible)
-            if not job.sandbox:
-                page = re.sub(r"<body[^>]*>", lambda m: f'{m.group(0)}\n<p class="alert alert-danger">This notebook was {UNSANDBOXED}.</p>', page, count=1)
+            page = feedback_page(html.read_text(), job.student, lab_title(instructor), possible,
+                                 warning="" if job.sandbox else f"This notebook was {UNSANDBOXED}.")
             (out / "feedback" / f"{job.student}.html").write_text(page)
         else:
             reason = "; ".join(filter(None, [reason, "the feedback page could not be written"]))
@@ -159,27 +158,6 @@ def _grade(job: Job) -> dict:
     nbformat.write(safe_for_instructor(nbformat.read(graded_nb, as_version=4)), keep / job.notebook_name)
     shutil.rmtree(root, ignore_errors=True)
     return _result(job, "graded", reason, grades, rebuilt.notes)
-
-
-_CDN_MATHJAX = re.compile(r'<script[^>]*src="https://cdnjs\.cloudflare\.com/ajax/libs/mathjax/[^"]*"[^>]*>\s*</script>')
-_LOCAL_MATHJAX = (
-    '<script>window.MathJax = {tex: {inlineMath: [["$", "$"], ["\\\\(", "\\\\)"]], processEscapes: true}};</script>\n'
-    '<script defer src="mathjax/tex-chtml.js"></script>'
-)
-
-
-def lab_title(nb: nbformat.NotebookNode) -> str:
-    """The notebook's first heading ("Lab 01: perceptrons, ..."), or its name when it has none."""
-    for cell in nb.cells:
-        match = re.search(r"^# (.+)$", cell.source, re.M) if cell.cell_type == "markdown" else None
-        if match:
-            return match.group(1).strip()
-    return "Lab"
-
-
-def offline_math(page: str) -> str:
-    """Point a feedback page at the MathJax copy beside it (``feedback/mathjax/``), not a CDN."""
-    return _CDN_MATHJAX.sub(lambda _: _LOCAL_MATHJAX, page)
 
 
 def _first_cause(outcome: dict) -> str:
