@@ -31,6 +31,7 @@ from pathlib import Path
 import pytest
 
 from grader.labs import REPO, all_labs
+from lab_server import running
 
 pytestmark = pytest.mark.slow
 # what a fresh clone plus `make env` has that git does not track
@@ -84,7 +85,8 @@ def fresh_clone(tmp_path: Path, labs: list[str] | None = None) -> Path:
     return root
 
 
-def run_as_written(command: str, root: Path, timeout: int) -> subprocess.CompletedProcess:
+def shell_env(root: Path) -> dict[str, str]:
+    """The environment of a shell at ``root`` with the course's environment activated."""
     venv_bin = root / ".venv" / "bin"
     bin_dir = venv_bin if venv_bin.is_dir() else Path(sys.executable).parent
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
@@ -93,7 +95,11 @@ def run_as_written(command: str, root: Path, timeout: int) -> subprocess.Complet
     # `make env` installs this checkout as an editable package; in the copy, the copy's own files
     # must be the ones imported (by the command and by the kernels it starts), so point there
     env["PYTHONPATH"] = str(root)
-    return subprocess.run(command, shell=True, cwd=root, env=env, capture_output=True, text=True, timeout=timeout)
+    return env
+
+
+def run_as_written(command: str, root: Path, timeout: int) -> subprocess.CompletedProcess:
+    return subprocess.run(command, shell=True, cwd=root, env=shell_env(root), capture_output=True, text=True, timeout=timeout)
 
 
 def _release(tmp_path: Path, command: str) -> None:
@@ -110,9 +116,13 @@ def _release(tmp_path: Path, command: str) -> None:
         assert produced.is_file(), f"{command!r} did not write labs/{lab.lab_id}/{lab.notebook_name}"
 
 
-def _autograde(tmp_path: Path, command: str) -> None:
-    lab_spec = re.search(r"--lab (\S+)", command).group(1)
-    lab = next(lab for lab in all_labs() if lab.number == lab_spec.zfill(2) or lab.lab_id == lab_spec)
+def _lab_of(command: str):
+    spec = re.search(r"--lab (\S+)", command).group(1)
+    return next(lab for lab in all_labs() if lab.number == spec.zfill(2) or lab.lab_id == spec)
+
+
+def _autograde(tmp_path: Path, command: str) -> Path:
+    lab = _lab_of(command)
     submissions = re.search(r"autograde (\S+)", command).group(1)
     root = fresh_clone(tmp_path)
     student = root / submissions / "student01"
@@ -127,6 +137,36 @@ def _autograde(tmp_path: Path, command: str) -> None:
     assert rows[0]["status"] == "graded", rows[0]
     assert float(rows[0]["total"]) == 0, f"an untouched student version scored {rows[0]['total']}"
     assert (root / "grades" / lab.lab_id / "feedback" / "student01.html").is_file()
+    return root
+
+
+AUTOGRADE_LINE = "python -m grader autograde SUBMISSIONS --lab 01"
+
+
+def _formgrader(tmp_path: Path, command: str) -> None:
+    """After the README's autograde line, the formgrader line as written; the server it starts must
+    list that submission under the released lab. (``BROWSER=true``: a test machine has no browser
+    to open; JupyterLab then only prints its address, which the test reads.)"""
+    lab = _lab_of(command)
+    root = _autograde(tmp_path, AUTOGRADE_LINE.replace("--lab 01", f"--lab {lab.number}"))
+    with running(command, cwd=root, env={**shell_env(root), "BROWSER": "true"}) as server:
+        assignments = server.call("formgrader/api/assignments")
+        assert [(a["name"], a["status"], a["num_submissions"]) for a in assignments] == [(lab.lab_id, "released", 1)], assignments
+        assert [s["student"] for s in server.call(f"formgrader/api/submissions/{lab.lab_id}")] == ["student01"]
+
+
+def _report(tmp_path: Path, command: str) -> None:
+    """After the README's autograde line, the report line as written: the same table again and the
+    feedback page rewritten."""
+    lab = _lab_of(command)
+    root = _autograde(tmp_path, AUTOGRADE_LINE.replace("--lab 01", f"--lab {lab.number}"))
+    out = root / "grades" / lab.lab_id
+    before = (out / "grades.csv").read_text()
+    (out / "feedback" / "student01.html").unlink()
+    proc = run_as_written(command, root, timeout=300)
+    assert proc.returncode == 0, f"{command!r} failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}"
+    assert (out / "grades.csv").read_text() == before
+    assert (out / "feedback" / "student01.html").is_file()
 
 
 def _check(tmp_path: Path, command: str) -> None:
@@ -158,6 +198,8 @@ RUNNERS = {
     "python -m grader release": _release,
     "python -m grader autograde SUBMISSIONS --lab 01": _autograde,
     "python -m grader check": _check,
+    "python -m grader formgrader --lab 01": _formgrader,
+    "python -m grader report --lab 01": _report,
     "python -m grader check --lab 01": _check,
     "python -m grader check --lab 05": _check,
     "python -m grader release --lab NN": _template(_release),

@@ -11,7 +11,6 @@ it never downloads a browser of its own. Without either, the test is skipped.
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -21,28 +20,15 @@ from pages import chapters, parse
 
 pytestmark = pytest.mark.slow
 CHAPTERS = chapters()
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
-
-
-def _chromium() -> str | None:
-    return shutil.which("chromium") or shutil.which("chromium-browser")
 
 
 @pytest.fixture(scope="module")
-def browser():
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (requirements.txt pins it)")
-    executable = _chromium()
-    if executable is None:
-        pytest.skip("chromium is not installed (make test installs it where apt-get is allowed)")
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        # no network: every request that is not a file of the site fails
-        context = chromium.new_context()
-        context.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file://") else route.abort())
-        yield context
-        context.close()
-        chromium.close()
+def browser(chromium):
+    # no network: every request that is not a file of the site fails
+    context = chromium.new_context()
+    context.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file://") else route.abort())
+    yield context
+    context.close()
 
 
 def _rendered(context, page_path: Path) -> dict:

@@ -20,7 +20,7 @@ STUDENT_CONFIG = REPO / "jupyter" / "student"
 INSTRUCTOR_ONLY = ["formgrader", "assignment_list", "course_list"]
 
 
-def _copy(tmp_path: Path) -> Path:
+def course_copy(tmp_path: Path) -> Path:
     root = tmp_path / "course"
     root.mkdir()
     shutil.copy(REPO / "Makefile", root / "Makefile")
@@ -38,7 +38,7 @@ def _make_lab(root: Path, lab: str) -> subprocess.CompletedProcess:
 
 
 def test_make_lab_copies_once_and_never_overwrites(tmp_path):
-    root = _copy(tmp_path)
+    root = course_copy(tmp_path)
     lab = all_labs()[0]
     proc = _make_lab(root, lab.number)
     assert proc.returncode == 0, proc.stderr
@@ -52,7 +52,7 @@ def test_make_lab_copies_once_and_never_overwrites(tmp_path):
 
 
 def test_make_lab_names_a_missing_lab(tmp_path):
-    proc = _make_lab(_copy(tmp_path), "99")
+    proc = _make_lab(course_copy(tmp_path), "99")
     assert proc.returncode != 0 and "no lab 99 under labs/" in proc.stderr
 
 
