@@ -194,6 +194,11 @@ def release_to_exchange(api, lab: Lab) -> None:
     outcome = api.release_assignment(lab.lab_id)
     if not outcome["success"]:
         raise RuntimeError(f"nbgrader could not release {lab.lab_id} into the course folder's exchange:\n{outcome.get('log', '')}")
+    # nbgrader makes a shared exchange writable by everyone; this one is the instructor's alone
+    for folder in (Path(api.coursedir.root) / "exchange").rglob("*"):
+        if folder.is_dir():
+            folder.chmod(0o755)
+    (Path(api.coursedir.root) / "exchange").chmod(0o755)
 
 
 HANDED_IN_NOTE = """{student} handed in {notebook} for {lab}.

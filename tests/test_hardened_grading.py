@@ -161,8 +161,9 @@ def test_formgraders_generate_feedback_reveals_no_hidden_test(corpus_run, tmp_pa
         shutil.copytree(root / "out" / "course", course)
         if variant == "without any config":
             (course / "nbgrader_config.py").unlink()
+        # nbgrader reads nbgrader_config.py from the folder it runs in, as formgrader does
         proc = subprocess.run([str(nbgrader), "generate_feedback", LAB.lab_id, "--force", f"--CourseDirectory.root={course}"],
-                              cwd=tmp_path, capture_output=True, text=True, timeout=900)
+                              cwd=course, capture_output=True, text=True, timeout=900)
         pages = sorted((course / "feedback").rglob("*.html"))
         assert len(pages) >= 10, f"{variant}: {len(pages)} pages\n{proc.stdout[-2000:]}{proc.stderr[-2000:]}"
         for page in pages:
