@@ -51,7 +51,8 @@ test-fast: env
 # A student's copy of a lab: labs/NN-slug/ is copied into work/NN-slug/ (git ignores work/; files
 # already there are never overwritten), then opened in JupyterLab with the student's settings.
 LAB ?= 01
-OPEN_LAB ?= $(VENV)/bin/jupyter lab
+# (as root, in a container, JupyterLab refuses to start without --allow-root)
+OPEN_LAB ?= $(VENV)/bin/jupyter lab$(if $(filter 0,$(shell id -u)), --allow-root)
 lab: env
 	@src=$$(ls -d labs/$(LAB)-*/ 2>/dev/null | head -n 1); \
 	  test -n "$$src" || { echo "error: no lab $(LAB) under labs/ (try LAB=01)" >&2; exit 1; }; \
