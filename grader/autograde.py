@@ -177,7 +177,7 @@ def autograde(
         for sub in submissions:
             _enrol(gb, out_dir / "course", lab, sub)
         maxima = task_maxima(gb, lab)
-        rows = [_row(with_hand_scores(gb, lab, results[sub.student]), maxima) for sub in submissions]
+        rows = [grade_row(with_hand_scores(gb, lab, results[sub.student]), maxima) for sub in submissions]
 
     if feedback:
         copy_mathjax(out_dir / "feedback" / "mathjax")
@@ -305,7 +305,8 @@ def _record(gb: Gradebook, lab: Lab, result: dict) -> None:
     gb.db.commit()
 
 
-def _row(result: dict, maxima: dict[str, float]) -> GradeRow:
+def grade_row(result: dict, maxima: dict[str, float]) -> GradeRow:
+    """The table row of one result: points summed per task, the reason with every note."""
     tasks: dict[str, float] = defaultdict(float)
     for grade_id, score in result["grades"].items():
         task = task_of_grade_id(grade_id)

@@ -23,7 +23,7 @@ from nbgrader.api import Gradebook
 from nbgrader.apps import NbGraderAPI
 from nbgrader.coursedir import CourseDirectory
 
-from grader.autograde import GradeRow, _row, copy_mathjax, task_maxima, with_hand_scores, write_csv
+from grader.autograde import GradeRow, copy_mathjax, grade_row, task_maxima, with_hand_scores, write_csv
 from grader.course import COURSE_ID, nbgrader_config
 from grader.feedback import feedback_page, lab_title
 from grader.labs import Lab
@@ -51,7 +51,7 @@ def report(lab: Lab, out_dir: Path, db_url: str | None = None) -> list[GradeRow]
         maxima = task_maxima(gb, lab)
         merged = {student: with_hand_scores(gb, lab, result) for student, result in results.items()}
         possible = {student: _possible(gb, lab, student) for student, result in merged.items() if result["status"] == "graded"}
-    rows = [_row(merged[student], maxima) for student in sorted(merged)]
+    rows = [grade_row(merged[student], maxima) for student in sorted(merged)]
 
     title = lab_title(nbformat.read(lab.source_dir / lab.notebook_name, as_version=4))
     pages = out_dir / "feedback"
