@@ -174,7 +174,13 @@ def __course_rpc__(name, call, reply):
     args, kwargs, errstate = _rpc.load(call, make_lambda=lambda src, env: eval(src, {**_g, **env}))
     with _np.errstate(**errstate):
         result = _g[name](*args, **kwargs)
-    echo = {"args": {str(i): a for i, a in enumerate(args) if isinstance(a, _np.ndarray)},
-            "kwargs": {k: a for k, a in kwargs.items() if isinstance(a, _np.ndarray)}}
+    def _arrays(a):  # what the function may have changed in place: an array, or a list's arrays
+        if isinstance(a, _np.ndarray):
+            return a
+        if isinstance(a, (list, tuple)) and any(isinstance(x, _np.ndarray) for x in a):
+            return [x if isinstance(x, _np.ndarray) else None for x in a]
+        return None
+    echo = {"args": {str(i): _arrays(a) for i, a in enumerate(args) if _arrays(a) is not None},
+            "kwargs": {k: _arrays(a) for k, a in kwargs.items() if _arrays(a) is not None}}
     _rpc.save(reply, {"result": result, "echo": echo})
 '''

@@ -35,6 +35,19 @@ class StudentCodeError(Exception):
     """The student's function raised inside their kernel."""
 
 
+def reflect(before: Any, after: Any) -> None:
+    """Make the grader's argument ``before`` show what the student's function did to its copy
+    ``after`` in the kernel: a numpy array (or each array of a list or tuple) gets the values the
+    function left in it, so a test sees an argument changed in place. Torch tensors are not echoed."""
+    if isinstance(before, np.ndarray) and isinstance(after, np.ndarray):
+        if before.shape == after.shape and before.flags.writeable:
+            np.copyto(before, after, casting="unsafe")
+    elif isinstance(before, (list, tuple)) and isinstance(after, (list, tuple)) and len(before) == len(after):
+        for item, changed in zip(before, after):
+            if isinstance(item, np.ndarray):
+                reflect(item, changed)
+
+
 def _kernel_error(ename: str, message: str) -> StudentCodeError:
     """The error to raise here for one raised in the kernel: also an instance of the builtin
     exception of that name (``ValueError``, ``FloatingPointError``, ...), so a test that expects
@@ -102,13 +115,9 @@ class TrustedRun:
             except Exception as exc:  # missing or malformed: the student's process interfered
                 raise StudentCodeError(f"{name} returned nothing the grader can read ({type(exc).__name__})") from exc
             for key, after in out["echo"]["args"].items():  # reflect in-place changes to arrays
-                before = args[int(key)]
-                if isinstance(before, np.ndarray) and before.shape == after.shape:
-                    np.copyto(before, after, casting="unsafe")
+                reflect(args[int(key)], after)
             for key, after in out["echo"]["kwargs"].items():
-                before = kwargs.get(key)
-                if isinstance(before, np.ndarray) and before.shape == after.shape:
-                    np.copyto(before, after, casting="unsafe")
+                reflect(kwargs.get(key), after)
             return out["result"]
 
         call.__name__ = name

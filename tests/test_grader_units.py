@@ -89,6 +89,29 @@ def test_plain_data_crosses_the_rpc_boundary_and_nothing_else(tmp_path):
         rpc.save(tmp_path / "bad", np.array([object()]))
 
 
+def test_in_place_changes_reach_the_grader_also_inside_lists(tmp_path):
+    """A student's function that changes its arguments in place (an array, or the arrays of a list
+    such as a list of gradients) must be seen doing so by the grader's tests; the kernel's helper
+    echoes them back and ``reflect`` copies them into the grader's arguments."""
+    from grader import rpc
+    from grader.trusted import reflect
+
+    namespace = {}
+    exec(rpc.KERNEL_HELPER, namespace)
+    namespace["scale"] = lambda grads, x, factor: ([g.__imul__(factor) for g in grads], x.__iadd__(1.0))[0]
+    grads, x = [np.array([3.0, 4.0]), np.array([[12.0]])], np.zeros(2)
+    rpc.save(tmp_path / "call", ([grads, x, 0.5], {}, np.geterr()))
+    namespace["__course_rpc__"]("scale", str(tmp_path / "call"), str(tmp_path / "reply"))
+    out = rpc.load(tmp_path / "reply")
+    for key, after in out["echo"]["args"].items():
+        reflect([grads, x, 0.5][int(key)], after)
+    assert grads[0].tolist() == [1.5, 2.0] and grads[1].tolist() == [[6.0]] and x.tolist() == [1.0, 1.0]
+    frozen = np.zeros(2)
+    frozen.flags.writeable = False
+    reflect(frozen, np.ones(2))  # a read-only argument stays as it was, without an error
+    assert frozen.tolist() == [0.0, 0.0]
+
+
 def test_student_errors_keep_their_builtin_type():
     from grader.trusted import StudentCodeError, _kernel_error
 
