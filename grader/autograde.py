@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
 
-from nbgrader.api import Gradebook
+from nbgrader.api import Gradebook, MissingEntry
 from tqdm import tqdm
 
 from grader.bwrap import Limits, SandboxUnavailable, check_sandbox
@@ -202,7 +202,7 @@ def release_to_exchange(api, lab: Lab) -> None:
 
 
 HANDED_IN_NOTE = """{student} handed in {notebook} for {lab}.
-It was graded by `python -m grader autograde` in the sandbox; the graded copy (hidden tests removed)
+It was graded by `python -m grader autograde`; the graded copy (hidden tests removed)
 is in autograded/{student}/{lab}/. The notebook itself stays in the submissions folder, not here, so
 formgrader's own Autograde button (which would run it outside the sandbox) finds nothing to run.
 """
@@ -229,7 +229,7 @@ def with_hand_scores(gb: Gradebook, lab: Lab, result: dict) -> dict:
         return result
     try:
         notebook = gb.find_submission_notebook(Path(lab.notebook_name).stem, lab.lab_id, result["student"])
-    except Exception:  # noqa: BLE001 (nbgrader's MissingEntry: nothing recorded, nothing set by hand)
+    except MissingEntry:  # nothing recorded, so nothing set by hand
         return result
     hand = {g.name: float(g.manual_score) for g in notebook.grades if g.manual_score is not None}
     if not hand:

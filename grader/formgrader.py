@@ -40,6 +40,8 @@ def open_formgrader(lab: Lab, out_dir: Path, options: list[str]) -> None:
         raise SystemExit(f"formgrader: no graded course folder at {course}; "
                          f"run `python -m grader autograde SUBMISSIONS --lab {lab.number}` first")
     argv, env = formgrader_command(course, options)
+    if not (REPO / "_vendor" / "mathjax" / "tex-chtml.js").is_file():
+        print("note: _vendor/mathjax/ is missing (`make env` makes it): formgrader will show math as source", flush=True)
     print(f"formgrader for {lab.lab_id}: {course}\n"
           "In JupyterLab: menu Nbgrader > Formgrader. Afterwards, "
           f"`python -m grader report --lab {lab.number}` writes hand scores and comments into grades.csv and the feedback.",
