@@ -36,22 +36,24 @@ class Server:
     def url(self, path: str) -> str:
         return f"{self.base}/{path.lstrip('/')}"
 
-    def call(self, path: str, method: str = "GET", body: dict | None = None) -> object:
-        """A JSON call to the server's REST API, authenticated by the token as JupyterLab's page is."""
+    def _open(self, path: str, method: str = "GET", body: dict | None = None):
+        """A request authenticated by the token, as JupyterLab's own pages make it."""
         data = json.dumps(body).encode() if body is not None else None
         request = urllib.request.Request(self.url(path), data=data, method=method,
                                          headers={"Authorization": f"token {self.token}"})
-        with urllib.request.urlopen(request, timeout=120) as response:
+        return urllib.request.urlopen(request, timeout=120)
+
+    def call(self, path: str, method: str = "GET", body: dict | None = None) -> object:
+        """A JSON call to the server's REST API."""
+        with self._open(path, method, body) as response:
             return json.loads(response.read().decode())
 
     def status(self, path: str) -> int:
-        request = urllib.request.Request(self.url(path), headers={"Authorization": f"token {self.token}"})
-        with urllib.request.urlopen(request, timeout=60) as response:
+        with self._open(path) as response:
             return response.status
 
     def text(self, path: str) -> str:
-        request = urllib.request.Request(self.url(path), headers={"Authorization": f"token {self.token}"})
-        with urllib.request.urlopen(request, timeout=60) as response:
+        with self._open(path) as response:
             return response.read().decode()
 
 
@@ -88,3 +90,4 @@ def running(command: str, cwd: Path, env: dict[str, str], timeout: float = 120):
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
+        path.unlink(missing_ok=True)
